@@ -1,0 +1,8 @@
+"""neurokit: write a spiking network once, train it with on-chip local rules, run it on Lava
+(CPU simulator or Loihi 2) and cost one inference in energy on each neuromorphic chip.
+
+Importing neurokit imports neither Lava nor torch: both load lazily where they are needed.
+"""
+__version__ = "0.1.0"
+
+from neurokit.errors import NeurokitError, SpecError  # noqa: F401

@@ -1,0 +1,28 @@
+"""Backends: each turns a quantised or float network into something that runs.
+
+`get_backend(name)` is the one entry point; a backend module is imported only when chosen,
+so that choosing the engine never imports Lava.
+"""
+from __future__ import annotations
+
+from neurokit.errors import BackendUnavailable
+
+BACKENDS = ("lava", "loihi2")
+
+
+def check_backend(name: str) -> None:
+    """Raise BackendUnavailable, with what is missing, when backend `name` cannot run here."""
+    if name not in BACKENDS:
+        raise BackendUnavailable(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    from neurokit.backends.lava.compat import ensure_lava_importable
+
+    ensure_lava_importable()
+    if name == "loihi2":
+        from lava.utils.loihi import is_installed
+
+        if not is_installed():
+            raise BackendUnavailable(
+                "--backend loihi2 needs Intel's Lava-Loihi extension (module "
+                "lava.utils.loihi2_profiler), which is not installed here; use --backend lava "
+                "for Lava's CPU simulator"
+            )

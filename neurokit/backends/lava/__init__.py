@@ -1,0 +1,1 @@
+"""The Lava backend: IR network -> Lava processes -> Loihi2SimCfg (or Loihi2HwCfg) run."""

@@ -1,0 +1,96 @@
+"""Float and bit-accurate ProcessModels of NeurokitLIF. The u/v arithmetic is Lava's own
+(AbstractPyLifModelFloat / AbstractPyLifModelFixed.subthr_dynamics); only the refractory
+clamp, θ and the per-sample reset are added here."""
+import numpy as np
+from lava.magma.core.decorator import implements, requires, tag
+from lava.magma.core.model.py.ports import PyOutPort
+from lava.magma.core.model.py.type import LavaPyType
+from lava.magma.core.resources import CPU
+from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
+from lava.proc.lif.models import AbstractPyLifModelFixed, AbstractPyLifModelFloat
+
+from neurokit.backends.lava.processes.neuron import NeurokitLIF
+
+
+class _SampleReset:
+    def _init_reset(self, proc_params):
+        self.reset_interval = proc_params["reset_interval"]
+        self.reset_offset = proc_params["reset_offset"] % self.reset_interval
+
+    def _reset_if_sample_starts(self):
+        if self.time_step % self.reset_interval == self.reset_offset:
+            self.u[:] = 0
+            self.v[:] = 0
+            self.refractory[:] = 0
+
+
+@implements(proc=NeurokitLIF, protocol=LoihiProtocol)
+@requires(CPU)
+@tag("floating_pt")
+class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    vth: float = LavaPyType(float, float)
+    theta: np.ndarray = LavaPyType(np.ndarray, float)
+    refractory: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    refractory_steps: int = LavaPyType(int, np.int32)
+    theta_plus: float = LavaPyType(float, float)
+    theta_decay: float = LavaPyType(float, float)
+
+    def __init__(self, proc_params):
+        super().__init__(proc_params)
+        self._init_reset(proc_params)
+
+    def run_spk(self):
+        a_in = self.a_in.recv()
+        self._reset_if_sample_starts()
+        self.subthr_dynamics(activation_in=a_in)
+        held = self.refractory > 0
+        self.v[held] = 0
+        self.refractory[held] -= 1
+        self.theta[:] = self.theta * (1 - self.theta_decay)
+        spikes = self.v > self.vth + self.theta
+        self.v[spikes] = 0
+        self.refractory[spikes] = self.refractory_steps
+        self.theta[spikes] += self.theta_plus
+        self.s_out.send(spikes.astype(float))
+
+
+@implements(proc=NeurokitLIF, protocol=LoihiProtocol)
+@requires(CPU)
+@tag("bit_accurate_loihi", "fixed_pt")
+class PyNeurokitLIFFixed(_SampleReset, AbstractPyLifModelFixed):
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    vth: int = LavaPyType(int, np.int32, precision=17)
+    theta: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    refractory: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
+    refractory_steps: int = LavaPyType(int, np.int32, precision=8)
+    theta_plus: int = LavaPyType(int, np.int32, precision=17)
+    theta_decay: int = LavaPyType(int, np.uint16, precision=12)
+
+    def __init__(self, proc_params):
+        super().__init__(proc_params)
+        self._init_reset(proc_params)
+
+    def scale_threshold(self):
+        self.effective_vth = np.left_shift(self.vth, self.vth_shift)
+        self.isthrscaled = True
+
+    def run_spk(self):
+        a_in = self.a_in.recv()
+        self._reset_if_sample_starts()
+        self.scale_bias()
+        if not self.isthrscaled:
+            self.scale_threshold()
+        self.subthr_dynamics(activation_in=a_in)
+        held = self.refractory > 0
+        self.v[held] = 0
+        self.refractory[held] -= 1
+        # θ ≥ 0 decays like u and v: θ · (4096 − δθ) >> 12
+        decayed = (self.theta.astype(np.int64) * (self.decay_unity - self.theta_decay)) >> self.decay_shift
+        self.theta[:] = decayed.astype(np.int32)
+        spikes = self.v > self.effective_vth + self.theta
+        self.v[spikes] = 0
+        self.refractory[spikes] = self.refractory_steps
+        theta = self.theta.astype(np.int64) + (spikes * (int(self.theta_plus) << self.vth_shift))
+        self.theta[:] = np.minimum(theta, self.max_uv_val - 1).astype(np.int32)
+        self.s_out.send(spikes.astype(np.int32))

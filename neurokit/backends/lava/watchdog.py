@@ -1,0 +1,90 @@
+"""Run Lava work in a child process that cannot hang its parent.
+
+Lava runs every process model in a forked child; when one raises, the parent may wait forever
+(lava#231). So each Lava run happens in a worker (`python -m neurokit.backends.lava.worker`) in
+its own process group. The worker reports progress lines; a parent that hears nothing for
+`stall_timeout_s` (or `startup_timeout_s` before the first line) kills the whole group, Lava's
+children included, and raises RunError with the worker's last error output. Inside the worker,
+a monitor thread turns a failed Lava child into an immediate error (see worker.py).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from neurokit.errors import RunError
+
+PROGRESS_PREFIX = "\x1enk:progress "
+ERROR_PREFIX = "\x1enk:error "
+
+
+def run_isolated(
+    target: str,
+    payload: Any,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    startup_timeout_s: float = 300.0,
+    stall_timeout_s: float = 120.0,
+) -> Any:
+    """Call `target` ('module:function', called as fn(payload, report, monitor)) in a watched worker
+    process and return its result."""
+    with tempfile.TemporaryDirectory(prefix="neurokit-lava-") as tmp:
+        job, result, errlog = Path(tmp, "job.pkl"), Path(tmp, "result.pkl"), Path(tmp, "stderr.txt")
+        job.write_bytes(pickle.dumps({"target": target, "payload": payload, "result": str(result)}))
+        with open(errlog, "w") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "neurokit.backends.lava.worker", str(job)],
+                stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, text=True,
+                start_new_session=True,
+            )
+        try:
+            error = _watch(proc, on_progress, startup_timeout_s, stall_timeout_s)
+        finally:
+            _kill_group(proc)
+        if error is None and proc.returncode == 0 and result.exists():
+            return pickle.loads(result.read_bytes())
+        raise RunError(_describe_failure(error, proc.returncode, errlog.read_text(errors="replace")))
+
+
+def _watch(proc, on_progress, startup_timeout_s, stall_timeout_s) -> str | None:
+    lines: queue.Queue = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout] + [lines.put(None)], daemon=True)
+    reader.start()
+    timeout, error = startup_timeout_s, None
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            return f"the Lava run made no progress for {timeout:.0f} s and was stopped"
+        if line is None:
+            proc.wait()
+            return error
+        if line.startswith(PROGRESS_PREFIX):
+            timeout = stall_timeout_s
+            if on_progress:
+                on_progress(int(line[len(PROGRESS_PREFIX):]))
+        elif line.startswith(ERROR_PREFIX):
+            error = line[len(ERROR_PREFIX):].strip()
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Stop the worker and every Lava process it started (they share its process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def _describe_failure(error: str | None, code: int | None, stderr: str) -> str:
+    tail = [ln for ln in stderr.strip().splitlines() if ln.strip()][-1:]
+    message = error or (f"the Lava worker exited with code {code}" + (f": {tail[0].strip()}" if tail else ""))
+    return message.replace("\\n", "\n")

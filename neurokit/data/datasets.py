@@ -1,0 +1,98 @@
+"""Labelled image sets as float arrays in [0, 1], selected deterministically by a seed.
+
+torchvision (and with it torch) is imported only when an MNIST set is loaded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from neurokit.errors import DataError
+
+DIGITS_TEST_FRACTION = 1 / 3
+_SPLIT_SEED = 20150813  # fixed: the digits train/test split never depends on the user's seed
+
+
+@dataclass(frozen=True)
+class Samples:
+    images: np.ndarray  # float32 [n, H, W] in [0, 1]
+    labels: np.ndarray  # int64 [n]
+    name: str
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def flat(self) -> np.ndarray:
+        return self.images.reshape(len(self), -1)
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    kind, _, arg = spec.partition(":")
+    if kind == "digits" and not arg:
+        return "digits", None
+    if kind == "mnist" and arg:
+        return "mnist", arg
+    raise DataError(f"data spec {spec!r} not understood; use 'digits' or 'mnist:ROOT'")
+
+
+def load_dataset(
+    spec: str,
+    split: str = "train",
+    *,
+    samples: int | None = None,
+    classes: list[int] | None = None,
+    seed: int = 0,
+    download: bool = False,
+) -> Samples:
+    """Load `split` of the set named by `spec`, keep `classes`, then draw `samples` of them in
+    an order fixed by `seed` (all of them, shuffled, when `samples` is None)."""
+    if split not in ("train", "test"):
+        raise DataError(f"split must be 'train' or 'test', got {split!r}")
+    kind, arg = parse_spec(spec)
+    images, labels = _digits(split) if kind == "digits" else _mnist(arg, split, download)
+    if classes is not None:
+        missing = sorted(set(classes) - set(np.unique(labels).tolist()))
+        if missing:
+            raise DataError(f"{spec} ({split}) has no samples of class(es) {missing}")
+        keep = np.isin(labels, classes)
+        images, labels = images[keep], labels[keep]
+    order = np.random.default_rng(seed).permutation(len(labels))
+    if samples is not None:
+        if samples < 1:
+            raise DataError(f"--samples must be at least 1, got {samples}")
+        if samples > len(order):
+            raise DataError(f"{spec} ({split}) has {len(order)} matching samples, {samples} requested")
+        order = order[:samples]
+    return Samples(images[order], labels[order], f"{spec}:{split}")
+
+
+def _digits(split: str) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    images = (d.images / 16.0).astype(np.float32)
+    labels = d.target.astype(np.int64)
+    order = np.random.default_rng(_SPLIT_SEED).permutation(len(labels))
+    n_test = int(round(len(labels) * DIGITS_TEST_FRACTION))
+    pick = order[:n_test] if split == "test" else order[n_test:]
+    return images[pick], labels[pick]
+
+
+def _mnist(root: str, split: str, download: bool) -> tuple[np.ndarray, np.ndarray]:
+    root_path = Path(root).expanduser()
+    if not download and not (root_path / "MNIST" / "raw").is_dir():
+        raise DataError(
+            f"no MNIST files under {root_path}/MNIST/raw (torchvision's layout); "
+            f"pass --download to fetch them"
+        )
+    from torchvision.datasets import MNIST  # lazy: imports torch
+
+    try:
+        ds = MNIST(str(root_path), train=(split == "train"), download=download)
+    except RuntimeError as exc:
+        raise DataError(f"cannot read MNIST under {root_path}: {exc}") from None
+    images = ds.data.numpy().astype(np.float32) / 255.0
+    return images, ds.targets.numpy().astype(np.int64)

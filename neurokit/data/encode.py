@@ -1,0 +1,35 @@
+"""Rate encoding of samples into input spike trains (see neurokit.ir.encoders for the maths)."""
+from __future__ import annotations
+
+import numpy as np
+
+from neurokit.ir import Network
+
+
+def spike_probability(x: np.ndarray, kind: str, max_rate_hz: float, dt_ms: float) -> np.ndarray:
+    rate_per_step = np.clip(x, 0.0, 1.0) * max_rate_hz * dt_ms / 1000.0
+    if kind == "bernoulli":
+        return rate_per_step                    # P = x · f_max · dt
+    return -np.expm1(-rate_per_step)            # P = 1 − exp(−x · f_max · dt)
+
+
+def encode_rate(net: Network, flat_samples: np.ndarray, seed: int) -> np.ndarray:
+    """Spike trains [n_samples, n_inputs, steps_per_sample] (bool) for `net`'s input population:
+    `presentation_steps` of rate-coded spikes, then silence for the rest period."""
+    inp = net.input_population
+    if flat_samples.shape[1] != inp.size:
+        from neurokit.errors import DataError
+
+        raise DataError(
+            f"samples have {flat_samples.shape[1]} values, input population {inp.name!r} has "
+            f"{inp.size} neurons"
+        )
+    enc = inp.encoder
+    p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)
+    rng = np.random.default_rng(seed)
+    n, T = len(flat_samples), net.steps_per_sample
+    spikes = np.zeros((n, inp.size, T), dtype=bool)
+    spikes[:, :, : net.presentation_steps] = (
+        rng.random((n, inp.size, net.presentation_steps)) < p[:, :, None]
+    )
+    return spikes

@@ -1,0 +1,41 @@
+"""Local learning rules and pruning timers attached to a plastic connection (Δt = t_post − t_pre).
+
+STDP:     Δw =  A_pre · exp(−Δt/τ_pre)   for Δt > 0;   Δw = A_post · exp(Δt/τ_post)  for Δt < 0
+all-LTD:  Δw = −A_pre · exp(−Δt/τ_pre)   for Δt > 0;   Δw = A_post · exp(Δt/τ_post)  for Δt < 0
+(A_pre > 0, A_post < 0.) `stdp_all_ltd` is the supervised combination: the target population
+is split into one equal group per class; while a sample of class c is shown, synapses into
+group c learn by STDP and synapses into every other neuron learn by all-LTD (a silent neuron
+has no post spikes, so only neurons that fire change).
+
+Pruning ("use it or lose it"): w(t) = w(t_s) · exp(−k_p · ((t − t_s)/τ_prun)²), t_s the last
+spike of the presynaptic neuron.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from neurokit.ir.base import IRModel
+
+
+class LearningRule(IRModel):
+    kind: Literal["stdp", "all_ltd", "stdp_all_ltd"]
+    a_pre: float = Field(gt=0, description="amplitude for pre-before-post pairs")
+    a_post: float = Field(lt=0, description="amplitude for post-before-pre pairs (negative)")
+    tau_pre_ms: float = Field(gt=0)
+    tau_post_ms: float = Field(gt=0)
+    w_min: float = Field(0.0, ge=0)
+    w_max: float = Field(gt=0)
+    epoch_steps: int = Field(1, ge=1, description="learning epoch t_epoch, in time steps")
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.w_min >= self.w_max:
+            raise ValueError(f"w_min ({self.w_min}) must be below w_max ({self.w_max})")
+        return self
+
+
+class Pruning(IRModel):
+    tau_prun_ms: float = Field(gt=0, description="characteristic pruning time τ_prun, ms")
+    k_p: float = Field(1.0, ge=0, description="pruning coefficient (0: off)")

@@ -1,0 +1,147 @@
+"""The network: populations, connections, a time step, and the checks that tie them together."""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from neurokit.ir.base import SCHEMA_VERSION, IRModel
+from neurokit.ir.connections import Connection, DenseConnection, SparseConnection
+from neurokit.ir.populations import InputPopulation, NeuronPopulation, Population
+
+
+class Readout(IRModel):
+    """How a run becomes an answer. `class_groups`: `population` is split into one equal group
+    per class and the class whose group fired most wins (Diehl & Cook's decision rule)."""
+
+    kind: Literal["class_groups"] = "class_groups"
+    population: str
+
+
+class Network(IRModel):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str
+    dt_ms: float = Field(1.0, gt=0, description="simulation time step, ms")
+    seed: int = Field(0, ge=0, description="seed of the weight initialisers")
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    populations: list[Population] = Field(min_length=1)
+    connections: list[Connection] = Field(default_factory=list)
+    readout: Readout | None = None
+
+    # -- lookups ------------------------------------------------------------------------------
+    def population(self, name: str) -> Population:
+        for p in self.populations:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def input_population(self) -> InputPopulation:
+        return next(p for p in self.populations if isinstance(p, InputPopulation))
+
+    @property
+    def neuron_populations(self) -> list[NeuronPopulation]:
+        return [p for p in self.populations if isinstance(p, NeuronPopulation)]
+
+    def steps(self, ms: float) -> int:
+        return int(round(ms / self.dt_ms))
+
+    @property
+    def presentation_steps(self) -> int:
+        return self.steps(self.input_population.encoder.presentation_ms)
+
+    @property
+    def steps_per_sample(self) -> int:
+        enc = self.input_population.encoder
+        return self.steps(enc.presentation_ms) + self.steps(enc.rest_ms)
+
+    def weight_matrices(self) -> dict[str, np.ndarray]:
+        """Float weight magnitudes [target, source] per connection label (initialisers drawn)."""
+        return dict(self._weights)
+
+    @cached_property
+    def _weights(self) -> dict[str, np.ndarray]:
+        out = {}
+        for i, c in enumerate(self.connections):
+            rng = np.random.default_rng([self.seed, i])
+            src, tgt = self.population(c.source), self.population(c.target)
+            out[c.label] = c.matrix(src.size, tgt.size, rng)
+        return out
+
+    # -- validation ---------------------------------------------------------------------------
+    @model_validator(mode="after")
+    def _check(self):
+        problems = list(_problems(self))
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def _problems(net: Network):
+    """Yield one 'path: what is wrong' line per cross-reference or shape problem."""
+    names = [p.name for p in net.populations]
+    for i, p in enumerate(net.populations):
+        if names.index(p.name) != i:
+            yield f"populations[{i}].name: {p.name!r} is already used by populations[{names.index(p.name)}]"
+    inputs = [i for i, p in enumerate(net.populations) if isinstance(p, InputPopulation)]
+    if len(inputs) != 1:
+        yield f"populations: need exactly one population of kind 'input', found {len(inputs)}"
+    for i in inputs:
+        enc = net.populations[i].encoder
+        for field in ("presentation_ms", "rest_ms"):
+            value = getattr(enc, field)
+            if abs(value / net.dt_ms - round(value / net.dt_ms)) > 1e-9:
+                yield f"populations[{i}].encoder.{field}: {value} is not a multiple of dt_ms={net.dt_ms}"
+        if enc.max_rate_hz * net.dt_ms / 1000 > 1:
+            yield (f"populations[{i}].encoder.max_rate_hz: {enc.max_rate_hz} Hz exceeds one spike "
+                   f"per step (at most {1000 / net.dt_ms:g} Hz at dt_ms={net.dt_ms})")
+    by_name = {p.name: p for p in net.populations}
+    labels: dict[str, int] = {}
+    for i, c in enumerate(net.connections):
+        where = f"connections[{i}]"
+        if c.label in labels:
+            yield f"{where}.name: {c.label!r} is already used by connections[{labels[c.label]}]"
+        labels.setdefault(c.label, i)
+        src, tgt = by_name.get(c.source), by_name.get(c.target)
+        for field, pop, name in (("source", src, c.source), ("target", tgt, c.target)):
+            if pop is None:
+                yield f"{where}.{field}: unknown population {name!r}; known: {', '.join(names)}"
+        if isinstance(tgt, InputPopulation):
+            yield f"{where}.target: {c.target!r} is an input population and cannot receive connections"
+        if src is None or tgt is None:
+            continue
+        yield from _shape_problems(where, c, src.size, tgt.size)
+    if net.readout is not None and not isinstance(by_name.get(net.readout.population), NeuronPopulation):
+        yield f"readout.population: {net.readout.population!r} is not a population of neurons"
+
+
+def _shape_problems(where: str, c, n_src: int, n_tgt: int):
+    if isinstance(c, DenseConnection):
+        if (c.weights is None) == (c.init is None):
+            yield f"{where}: give exactly one of 'weights' or 'init'"
+        if c.weights is not None:
+            w = c.weights
+            rows, cols = len(w), {len(r) for r in w}
+            if rows != n_tgt or cols != {n_src}:
+                got = f"{rows}x{cols.pop()}" if len(cols) == 1 else f"{rows} rows of lengths {sorted(cols)}"
+                yield (f"{where}.weights: shape is {got}, expected {n_tgt}x{n_src} "
+                       f"[target {c.target!r} size x source {c.source!r} size]")
+            elif not np.all(np.isfinite(w)) or np.min(w) < 0:
+                yield f"{where}.weights: must be finite and >= 0 (the sign comes from 'sign')"
+        if c.learning is not None and c.learning.kind == "stdp_all_ltd" and c.sign != "excitatory":
+            yield f"{where}.learning: the supervised rule needs an excitatory connection"
+        if c.pruning is not None and c.learning is None:
+            yield f"{where}.pruning: a pruning timer needs a learning rule on the same connection"
+    elif isinstance(c, SparseConnection):
+        if not (len(c.pre) == len(c.post) == len(c.weights)):
+            yield f"{where}: 'pre', 'post' and 'weights' must have the same length"
+        for field, idx, n in (("pre", c.pre, n_src), ("post", c.post, n_tgt)):
+            bad = [k for k, j in enumerate(idx) if not 0 <= j < n]
+            if bad:
+                yield f"{where}.{field}[{bad[0]}]: index {idx[bad[0]]} out of range 0..{n - 1}"
+        if any(w < 0 for w in c.weights):
+            yield f"{where}.weights: must be >= 0 (the sign comes from 'sign')"
+    elif n_src != n_tgt:
+        yield f"{where}: {c.kind} needs equal sizes, source {c.source!r} has {n_src}, target {c.target!r} has {n_tgt}"

@@ -1,0 +1,131 @@
+"""Turn an IR network into the parameters a backend runs: floats for `float` precision,
+Loihi integers for `fixed`.
+
+Scaling (per target population, like nengo-loihi's discretisation): one factor `scale` maps
+float voltages to integer "weight units" for all connections into that population and its
+threshold, so that v (in Lava: weight units << 6) compares with vth << 6. The factor puts the
+plastic connection's `w_max` (or else the weakest connection's largest weight) at 255, the top
+of the 8-bit mantissa; stronger connections get a weight exponent. If that would push the
+threshold past 17 bits, the factor shrinks to fit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from neurokit.errors import QuantizationError
+from neurokit.ir import AdaptiveLIF, Network, decay_per_step
+from neurokit.quant import fixed as fx
+
+Precision = Literal["fixed", "float"]
+
+
+@dataclass(frozen=True)
+class NeuronParams:
+    """Per-population parameters. In `fixed`, decays are 12-bit registers, vth and theta_plus
+    are integers in weight units, bias is (mant, exp) in v units; in `float`, the IR values."""
+
+    name: str
+    size: int
+    du: float
+    dv: float
+    vth: float
+    bias_mant: float
+    bias_exp: int
+    refractory_steps: int
+    theta_plus: float
+    theta_decay: float
+    scale: float  # weight units per float voltage unit (1.0 in float precision)
+
+
+@dataclass(frozen=True)
+class ConnectionParams:
+    label: str
+    source: str
+    target: str
+    sign: int
+    weights: np.ndarray  # magnitudes [target, source]: int32 mantissas (fixed) or float64
+    weight_exp: int
+    plastic: bool
+
+    @property
+    def signed_weights(self) -> np.ndarray:
+        return self.sign * self.weights
+
+
+@dataclass(frozen=True)
+class CompiledParams:
+    network: Network
+    precision: Precision
+    neurons: dict[str, NeuronParams] = field(default_factory=dict)
+    connections: list[ConnectionParams] = field(default_factory=list)
+
+
+def compile_params(net: Network, precision: Precision) -> CompiledParams:
+    if precision not in ("fixed", "float"):
+        raise QuantizationError(f"precision must be 'fixed' or 'float', got {precision!r}")
+    weights = net.weight_matrices()
+    out = CompiledParams(net, precision)
+    for pop in net.neuron_populations:
+        incoming = [c for c in net.connections if c.target == pop.name]
+        scale = 1.0 if precision == "float" else _scale(pop, incoming, weights)
+        out.neurons[pop.name] = _neuron_params(net, pop, scale, precision)
+        for c in incoming:
+            plastic = getattr(c, "learning", None) is not None
+            w = weights[c.label]
+            if precision == "float":
+                out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), w, 0, plastic))
+                continue
+            what = f"connections[{c.label}]"
+            exp = 0 if plastic else fx.weight_exponent(float(np.max(w, initial=0)) * scale, what)
+            mant = fx.weight_mantissas(w * scale, exp, what)
+            out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), mant, exp, plastic))
+    return out
+
+
+def _scale(pop, incoming, weights) -> float:
+    plastic = [c.learning.w_max for c in incoming if getattr(c, "learning", None) is not None]
+    peaks = [float(np.max(weights[c.label], initial=0)) for c in incoming]
+    peaks = [p for p in peaks if p > 0]
+    if plastic:
+        ref = max(plastic)
+    elif peaks:
+        ref = min(peaks)
+    else:
+        return 1024 / pop.neuron.v_th
+    return min(fx.WEIGHT_MAX / ref, fx.VTH_MAX / pop.neuron.v_th)
+
+
+def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> NeuronParams:
+    n, dt = pop.neuron, net.dt_ms
+    du, dv = decay_per_step(n.tau_syn_ms, dt), decay_per_step(n.tau_m_ms, dt)
+    adaptive = isinstance(n, AdaptiveLIF)
+    theta_plus = n.theta_plus if adaptive else 0.0
+    dtheta = decay_per_step(n.tau_theta_ms, dt) if adaptive else 0.0
+    refractory = net.steps(n.refractory_ms)
+    if precision == "float":
+        return NeuronParams(pop.name, pop.size, du, dv, n.v_th, n.bias, 0, refractory, theta_plus, dtheta, 1.0)
+    where = f"populations[{pop.name}].neuron"
+    bias_mant, bias_exp = fx.bias_to_fixed(n.bias * scale * (1 << fx.VTH_SHIFT), f"{where}.bias")
+    return NeuronParams(
+        name=pop.name,
+        size=pop.size,
+        du=fx.decay_to_fixed(du, fx.DU_OFFSET, f"{where}.tau_syn_ms"),
+        dv=fx.decay_to_fixed(dv, fx.DV_OFFSET, f"{where}.tau_m_ms"),
+        vth=fx.threshold_to_fixed(n.v_th * scale, f"{where}.v_th"),
+        bias_mant=bias_mant,
+        bias_exp=bias_exp,
+        refractory_steps=refractory,
+        theta_plus=_nonzero_int(theta_plus * scale, f"{where}.theta_plus"),
+        theta_decay=fx.decay_to_fixed(dtheta, 0, f"{where}.tau_theta_ms") if dtheta else 0,
+        scale=scale,
+    )
+
+
+def _nonzero_int(value: float, what: str) -> int:
+    out = int(round(value))
+    if value > 0 and out == 0:
+        raise QuantizationError(f"{what}: {value:.6g} (in weight units) rounds to 0; smallest is 0.5")
+    return out
