@@ -1,0 +1,44 @@
+"""Figures people would rather look at than read (PNG, matplotlib's Agg backend), written
+atomically."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from neurokit.util import atomic_write_bytes
+
+
+def _figure(**kw):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt, plt.figure(**kw)
+
+
+def save_figure(plt, fig, path: str | Path) -> Path:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+    return Path(path)
+
+
+def plot_raster(result, sample: int, path: str | Path, *, dt_ms: float = 1.0) -> Path:
+    """Spike raster of one sample: every neuron population stacked, one row per neuron."""
+    plt, fig = _figure(figsize=(8, 4))
+    ax = fig.add_subplot(111)
+    offset, ticks = 0, []
+    for k, (name, r) in enumerate(result.rasters.items()):
+        n_idx, t_idx = np.nonzero(r[sample])
+        ax.scatter(t_idx * dt_ms, n_idx + offset, s=2, color=f"C{k}", label=name)
+        ticks.append((offset + r.shape[1] / 2, name))
+        offset += r.shape[1]
+    ax.set_yticks([t for t, _ in ticks], [n for _, n in ticks])
+    ax.set_xlabel("time (ms)")
+    label = "" if result.labels is None else f" (label {result.labels[sample]})"
+    ax.set_title(f"spike raster, sample {sample}{label}")
+    return save_figure(plt, fig, path)

@@ -1,0 +1,20 @@
+"""Where a network comes from on the command line: a network file, or a trained-network
+directory (DIR/network.yaml, written by `neurokit train`)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from neurokit.errors import SpecError
+from neurokit.ir import Network, load_network
+
+TRAINED_NETWORK_FILE = "network.yaml"
+
+
+def load_any(path: str | Path) -> Network:
+    path = Path(path)
+    if path.is_dir():
+        inner = path / TRAINED_NETWORK_FILE
+        if not inner.is_file():
+            raise SpecError([f"a directory must hold {TRAINED_NETWORK_FILE} (written by neurokit train)"], str(path))
+        return load_network(inner)
+    return load_network(path)
