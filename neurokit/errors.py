@@ -34,4 +34,9 @@ class DataError(NeurokitError):
 
 
 class RunError(NeurokitError):
-    """A simulation failed or hung; the message carries the child's error when there was one."""
+    """A simulation failed or hung; the message carries the child's error when there was one,
+    `details` the tail of its error output (tracebacks)."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details

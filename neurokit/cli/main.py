@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from neurokit import __version__
@@ -36,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     except NeurokitError as err:
         for line in err.lines():
             sys.stderr.write(f"neurokit {args.command}: error: {line}\n")
+        if os.environ.get("NEUROKIT_DEBUG") and getattr(err, "details", ""):
+            sys.stderr.write(err.details)
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("neurokit: interrupted\n")

@@ -51,14 +51,15 @@ def run_isolated(
             _kill_group(proc)
         if error is None and proc.returncode == 0 and result.exists():
             return pickle.loads(result.read_bytes())
-        raise RunError(_describe_failure(error, proc.returncode, errlog.read_text(errors="replace")))
+        stderr = errlog.read_text(errors="replace")
+        raise RunError(_describe_failure(error, proc.returncode, stderr), details=stderr[-8000:])
 
 
 def _watch(proc, on_progress, startup_timeout_s, stall_timeout_s) -> str | None:
     lines: queue.Queue = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(x) for x in proc.stdout] + [lines.put(None)], daemon=True)
     reader.start()
-    timeout, error = startup_timeout_s, None
+    timeout = startup_timeout_s
     while True:
         try:
             line = lines.get(timeout=timeout)
@@ -66,13 +67,14 @@ def _watch(proc, on_progress, startup_timeout_s, stall_timeout_s) -> str | None:
             return f"the Lava run made no progress for {timeout:.0f} s and was stopped"
         if line is None:
             proc.wait()
-            return error
+            return None
         if line.startswith(PROGRESS_PREFIX):
             timeout = stall_timeout_s
             if on_progress:
                 on_progress(int(line[len(PROGRESS_PREFIX):]))
         elif line.startswith(ERROR_PREFIX):
-            error = line[len(ERROR_PREFIX):].strip()
+            # Return at once: Lava's forked children hold the pipe open, so EOF may never come.
+            return line[len(ERROR_PREFIX):].strip()
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -86,5 +88,4 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 def _describe_failure(error: str | None, code: int | None, stderr: str) -> str:
     tail = [ln for ln in stderr.strip().splitlines() if ln.strip()][-1:]
-    message = error or (f"the Lava worker exited with code {code}" + (f": {tail[0].strip()}" if tail else ""))
-    return message.replace("\\n", "\n")
+    return error or (f"the Lava worker exited with code {code}" + (f": {tail[0].strip()}" if tail else ""))

@@ -27,7 +27,8 @@ def report(n: int) -> None:
 
 
 def fail(message: str) -> None:
-    sys.stdout.write(ERROR_PREFIX + message.replace("\n", "\\n") + "\n")
+    """One line for the parent; details (tracebacks) go to stderr, kept in RunError.details."""
+    sys.stdout.write(ERROR_PREFIX + " ".join(message.split()) + "\n")
     sys.stdout.flush()
 
 
@@ -52,7 +53,7 @@ class RuntimeMonitor:
             for actor in list(getattr(infra, "actors", ())):
                 problem = _actor_problem(actor)
                 if problem and not self._stop.is_set():
-                    fail(f"a Lava process model failed: {problem}")
+                    fail(f"a Lava process model failed: {problem.splitlines()[0]}")
                     sys.stderr.write(problem + "\n")
                     sys.stderr.flush()
                     os._exit(70)

@@ -1,0 +1,99 @@
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+from conftest import EXAMPLES, tiny_network
+from neurokit.errors import SpecError
+from neurokit.ir import Network, load_network, network_from_dict, save_network
+
+
+def problems_of(spec) -> list[str]:
+    with pytest.raises(SpecError) as info:
+        network_from_dict(spec)
+    return info.value.problems
+
+
+@pytest.mark.parametrize("name", ["digits_3class.yaml", "diehl_cook_3class.yaml"])
+def test_examples_load_with_the_reference_shape(name):
+    net = load_network(EXAMPLES / name)
+    sizes = {p.name: p.size for p in net.populations}
+    assert sizes["exc"] == sizes["inh"] == 30
+    assert sizes["input"] == (784 if "diehl" in name else 64)
+    w = net.weight_matrices()
+    assert w["S1"].shape == (30, sizes["input"])
+    assert np.array_equal(w["S2"], np.eye(30) * 2.0)
+    assert np.all(np.diag(w["S3"]) == 0) and np.all(w["S3"][~np.eye(30, dtype=bool)] == 5.0)
+    assert net.steps_per_sample == 500 and net.presentation_steps == 350
+
+
+def test_misspelt_population_names_its_path_and_the_known_names():
+    spec = tiny_network()
+    spec["connections"][1]["target"] = "ihn"
+    (line,) = problems_of(spec)
+    assert line.startswith("connections[1].target: unknown population 'ihn'")
+    assert "inp, exc, inh" in line
+
+
+def test_wrong_weight_shape_and_bad_parameter_are_separate_lines():
+    spec = tiny_network()
+    spec["connections"][0] = {"source": "inp", "target": "exc", "kind": "dense", "weights": [[0.1] * 8] * 3}
+    spec["connections"][2]["target"] = "nobody"
+    lines = problems_of(spec)
+    assert lines == [
+        "connections[0].weights: shape is 3x8, expected 4x8 [target 'exc' size x source 'inp' size]",
+        "connections[2].target: unknown population 'nobody'; known: inp, exc, inh",
+    ]
+
+
+def test_field_errors_carry_paths_without_union_tags():
+    spec = tiny_network()
+    spec["populations"][1]["neuron"]["tau_m_ms"] = -3
+    spec["populations"][2]["neuron"]["v_thr"] = 1
+    lines = problems_of(spec)
+    assert "populations[1].neuron.tau_m_ms: Input should be greater than 0" in lines
+    assert "populations[2].neuron.v_thr: unknown field (check its spelling)" in lines
+    assert len(lines) == 2
+
+
+def test_other_semantic_checks():
+    spec = tiny_network()
+    spec["populations"][0]["encoder"]["presentation_ms"] = 40.5
+    spec["populations"].append(dict(spec["populations"][2]))
+    spec["connections"][1]["kind"] = "one_to_one"
+    spec["connections"][1]["target"] = "inp"
+    lines = problems_of(spec)
+    assert any(x.startswith("populations[3].name: 'inh' is already used") for x in lines)
+    assert any(x.startswith("populations[0].encoder.presentation_ms: 40.5 is not a multiple") for x in lines)
+    assert any(x.startswith("connections[1].target: 'inp' is an input population") for x in lines)
+
+
+def test_yaml_problems_carry_line_numbers(tmp_path):
+    spec = tiny_network()
+    spec["connections"][1]["source"] = "exx"
+    path = tmp_path / "net.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    with pytest.raises(SpecError) as info:
+        load_network(path)
+    (line,) = info.value.lines()
+    lineno = int(line.split("line ")[1].split(":")[0])
+    assert path.read_text().splitlines()[lineno - 1].strip() == "source: exx"
+    assert str(path) in line and "connections[1].source" in line
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_save_load_round_trip(tmp_path, suffix):
+    net = network_from_dict(tiny_network())
+    path = save_network(net, tmp_path / f"net{suffix}")
+    again = load_network(path)
+    assert again == net
+    assert again.schema_version == 1
+    assert [p.name for p in tmp_path.iterdir()] == [f"net{suffix}"]  # no temporary left behind
+
+
+def test_schema_lists_the_fields():
+    schema = Network.model_json_schema()
+    assert "schema_version" in schema["properties"]
+    text = json.dumps(schema)
+    assert "adaptive_lif" in text and "all_to_all_except_self" in text and "tau_prun_ms" in text
