@@ -1,7 +1,10 @@
-"""Run a network on samples: encode, compile for a precision, execute on a backend.
+"""Run a network: encode samples, compile for a precision, execute on a backend.
 
     result = simulate(net, samples, backend="lava", precision="fixed", seed=0)
     result.spike_counts   # {population: total spikes over the run}
+
+`execute` is the one place that hands compiled parameters and input spike trains to a
+backend; inference (`simulate`) and training (`neurokit.training`) both go through it.
 """
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ import numpy as np
 
 from neurokit.backends import check_backend
 from neurokit.data import Samples, encode_rate
+from neurokit.errors import BackendUnavailable
 from neurokit.ir import Network
 from neurokit.progress import progress_bar
-from neurokit.quant import compile_params
+from neurokit.quant import CompiledParams, compile_params
 
 
 @dataclass
@@ -23,6 +27,8 @@ class RunResult:
     labels: np.ndarray | None
     input_name: str
     rasters: dict[str, np.ndarray] | None = None  # population -> bool [n_samples, size, steps]
+    weights: dict[str, np.ndarray] | None = None  # plastic connection -> weights after learning
+    theta: dict[str, np.ndarray] | None = None    # population -> threshold offsets at the end
 
     @property
     def n_samples(self) -> int:
@@ -45,6 +51,47 @@ class RunResult:
         return rows
 
 
+def execute(
+    params: CompiledParams,
+    inputs: np.ndarray,
+    *,
+    backend: str = "lava",
+    learn: bool = False,
+    gates: dict[str, np.ndarray] | None = None,
+    rng_seed: int = 0,
+    rasters: bool = False,
+    labels: np.ndarray | None = None,
+    progress: bool = True,
+    desc: str | None = None,
+    stall_timeout_s: float = 120.0,
+) -> RunResult:
+    """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample]) through
+    `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
+    class `gates` for the supervised rule) and the result carries the learned weights."""
+    check_backend(backend)
+    if backend == "engine":  # in-process, and without importing Lava
+        from neurokit.backends.engine import run_network
+
+        if learn:
+            raise BackendUnavailable("--backend engine runs inference only so far; learning needs --backend lava")
+        with progress_bar(len(inputs), desc or f"engine/{params.precision}", unit="sample", enabled=progress) as bar:
+            out = run_network(params, inputs, rasters=rasters, on_progress=lambda k: bar.update(k - bar.n))
+        return RunResult(out["counts"], inputs.sum(axis=2), labels, params.network.input_population.name,
+                         out["rasters"], {}, out["theta"])
+    from neurokit.backends.lava.watchdog import run_isolated
+
+    job = {"params": params, "inputs": inputs, "rasters": rasters, "hardware": backend == "loihi2",
+           "learn": learn, "gates": gates, "rng_seed": rng_seed}
+    label = desc or f"{backend}/{params.precision}" + (" learning" if learn else "")
+    with progress_bar(len(inputs), label, unit="sample", enabled=progress) as bar:
+        out = run_isolated(
+            "neurokit.backends.lava.simulate:run_network", job,
+            on_progress=lambda k: bar.update(k - bar.n), stall_timeout_s=stall_timeout_s,
+        )
+    return RunResult(out["counts"], inputs.sum(axis=2), labels, params.network.input_population.name,
+                     out["rasters"], out.get("weights"), out.get("theta"))
+
+
 def simulate(
     net: Network,
     samples: Samples,
@@ -56,15 +103,9 @@ def simulate(
     progress: bool = True,
     stall_timeout_s: float = 120.0,
 ) -> RunResult:
+    """Inference: spikes of every population for each sample (learning off)."""
     check_backend(backend)
     params = compile_params(net, precision)
     inputs = encode_rate(net, samples.flat, seed)
-    from neurokit.backends.lava.watchdog import run_isolated
-
-    job = {"params": params, "inputs": inputs, "rasters": rasters, "hardware": backend == "loihi2"}
-    with progress_bar(len(samples), f"{backend}/{precision}", unit="sample", enabled=progress) as bar:
-        out = run_isolated(
-            "neurokit.backends.lava.simulate:run_network", job,
-            on_progress=lambda k: bar.update(k - bar.n), stall_timeout_s=stall_timeout_s,
-        )
-    return RunResult(out["counts"], inputs.sum(axis=2), samples.labels, net.input_population.name, out["rasters"])
+    return execute(params, inputs, backend=backend, rasters=rasters, labels=samples.labels,
+                   progress=progress, stall_timeout_s=stall_timeout_s)

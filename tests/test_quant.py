@@ -59,9 +59,10 @@ def test_reference_network_scales_plastic_w_max_to_255():
     assert s1.weights.dtype == np.int32 and s1.weights.max() <= round(0.12 * 1020)
     assert s1.weight_exp == 0 and s1.plastic
     assert s3.sign == -1 and s3.weight_exp == 5 and (s3.weights.max() << 5) == pytest.approx(5 * 1020, rel=0.02)
-    # float precision keeps the IR's values
+    # float precision: the same units without rounding
     fl = compile_params(net, "float")
-    assert fl.neurons["exc"].vth == 13 and np.allclose(fl.connections[0].weights, net.weight_matrices()["S1"])
+    assert fl.neurons["exc"].vth == pytest.approx(13 * 1020)
+    assert np.allclose(fl.connections[0].weights, net.weight_matrices()["S1"] * 1020)
 
 
 def test_tiny_theta_step_raises_instead_of_vanishing():

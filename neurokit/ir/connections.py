@@ -49,13 +49,17 @@ class DenseConnection(_Connection):
 
     kind: Literal["dense"] = "dense"
     weights: list[list[float]] | None = None
+    weights_scale: float | None = Field(
+        None, gt=0, description="if set, `weights` are learned fixed-point values in units of "
+        "1/weights_scale (written by `neurokit train`): the weight is weights / weights_scale",
+    )
     init: Initializer | None = None
     learning: LearningRule | None = None
     pruning: Pruning | None = None
 
     def matrix(self, n_source: int, n_target: int, rng: np.random.Generator) -> np.ndarray:
         if self.weights is not None:
-            return np.asarray(self.weights, dtype=np.float64)
+            return np.asarray(self.weights, dtype=np.float64) / (self.weights_scale or 1.0)
         init = self.init
         if isinstance(init, UniformInit):
             return rng.uniform(init.low, init.high, size=(n_target, n_source))

@@ -14,10 +14,12 @@ from neurokit.ir.populations import InputPopulation, NeuronPopulation, Populatio
 
 class Readout(IRModel):
     """How a run becomes an answer. `class_groups`: `population` is split into one equal group
-    per class and the class whose group fired most wins (Diehl & Cook's decision rule)."""
+    per class and the class whose group fired most wins (Diehl & Cook's decision rule).
+    `classes` (set by training) lists the class of each group, in order."""
 
     kind: Literal["class_groups"] = "class_groups"
     population: str
+    classes: list[int] | None = None
 
 
 class Network(IRModel):
@@ -97,6 +99,10 @@ def _problems(net: Network):
         if enc.max_rate_hz * net.dt_ms / 1000 > 1:
             yield (f"populations[{i}].encoder.max_rate_hz: {enc.max_rate_hz} Hz exceeds one spike "
                    f"per step (at most {1000 / net.dt_ms:g} Hz at dt_ms={net.dt_ms})")
+    for i, p in enumerate(net.populations):
+        theta = getattr(getattr(p, "neuron", None), "theta_init", None)
+        if theta is not None and len(theta) != p.size:
+            yield f"populations[{i}].neuron.theta_init: has {len(theta)} values, the population {p.size} neurons"
     by_name = {p.name: p for p in net.populations}
     labels: dict[str, int] = {}
     for i, c in enumerate(net.connections):

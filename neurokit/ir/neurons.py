@@ -50,6 +50,9 @@ class AdaptiveLIF(LIF):
     tau_theta_ms: float | None = Field(
         None, gt=0, description="decay time constant of θ, ms; null: θ does not decay"
     )
+    theta_init: list[float] | None = Field(
+        None, description="θ of each neuron at the start of a run (learned by training)"
+    )
 
 
 NEURON_KINDS = (LIF, AdaptiveLIF)

@@ -1,6 +1,9 @@
 """Turn an IR network into the parameters a backend runs: floats for `float` precision,
 Loihi integers for `fixed`.
 
+Both precisions use the same units, so that a float run is the fixed one without rounding and
+Lava's weight clipping ([0, 255] for a learning synapse) means w_max in both.
+
 Scaling (per target population, like nengo-loihi's discretisation): one factor `scale` maps
 float voltages to integer "weight units" for all connections into that population and its
 threshold, so that v (in Lava: weight units << 6) compares with vth << 6. The factor puts the
@@ -24,8 +27,9 @@ Precision = Literal["fixed", "float"]
 
 @dataclass(frozen=True)
 class NeuronParams:
-    """Per-population parameters. In `fixed`, decays are 12-bit registers, vth and theta_plus
-    are integers in weight units, bias is (mant, exp) in v units; in `float`, the IR values."""
+    """Per-population parameters in weight units (IR voltage × scale). In `fixed`, decays are
+    12-bit registers, vth and theta_plus integers, bias (mant, exp) and theta_init in v units
+    (<< 6); in `float`, decays are fractions per step and the rest floats."""
 
     name: str
     size: int
@@ -37,7 +41,8 @@ class NeuronParams:
     refractory_steps: int
     theta_plus: float
     theta_decay: float
-    scale: float  # weight units per float voltage unit (1.0 in float precision)
+    scale: float  # weight units per IR voltage unit
+    theta_init: np.ndarray | None = None  # learned threshold offsets of an adaptive population
 
 
 @dataclass(frozen=True)
@@ -70,13 +75,13 @@ def compile_params(net: Network, precision: Precision) -> CompiledParams:
     out = CompiledParams(net, precision)
     for pop in net.neuron_populations:
         incoming = [c for c in net.connections if c.target == pop.name]
-        scale = 1.0 if precision == "float" else _scale(pop, incoming, weights)
+        scale = _scale(pop, incoming, weights)
         out.neurons[pop.name] = _neuron_params(net, pop, scale, precision)
         for c in incoming:
             plastic = getattr(c, "learning", None) is not None
             w = weights[c.label]
             if precision == "float":
-                out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), w, 0, plastic))
+                out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), w * scale, 0, plastic))
                 continue
             what = f"connections[{c.label}]"
             exp = 0 if plastic else fx.weight_exponent(float(np.max(w, initial=0)) * scale, what)
@@ -105,8 +110,10 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
     theta_plus = n.theta_plus if adaptive else 0.0
     dtheta = decay_per_step(n.tau_theta_ms, dt) if adaptive else 0.0
     refractory = net.steps(n.refractory_ms)
+    theta_init = np.asarray(n.theta_init, float) * scale if adaptive and n.theta_init is not None else None
     if precision == "float":
-        return NeuronParams(pop.name, pop.size, du, dv, n.v_th, n.bias, 0, refractory, theta_plus, dtheta, 1.0)
+        return NeuronParams(pop.name, pop.size, du, dv, n.v_th * scale, n.bias * scale, 0, refractory,
+                            theta_plus * scale, dtheta, scale, theta_init)
     where = f"populations[{pop.name}].neuron"
     bias_mant, bias_exp = fx.bias_to_fixed(n.bias * scale * (1 << fx.VTH_SHIFT), f"{where}.bias")
     return NeuronParams(
@@ -121,6 +128,7 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
         theta_plus=_nonzero_int(theta_plus * scale, f"{where}.theta_plus"),
         theta_decay=fx.decay_to_fixed(dtheta, 0, f"{where}.tau_theta_ms") if dtheta else 0,
         scale=scale,
+        theta_init=None if theta_init is None else np.rint(theta_init * (1 << fx.VTH_SHIFT)).astype(np.int32),
     )
 
 

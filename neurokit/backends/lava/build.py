@@ -2,11 +2,13 @@
 
 Input spikes come from a RingBuffer source that holds a chunk of samples; each neuron
 population gets a NeurokitLIF and a RingBuffer sink that records its spikes; each connection is
-a Dense with its weights (8-bit mantissas, exponent and sign mode in fixed precision).
+a Dense with its weights (8-bit mantissas, exponent and sign mode in fixed precision). When
+learning, a plastic connection is a LearningDense running its rule's microcode, fed with the
+post population's back-propagating spikes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,36 +21,54 @@ class LavaNetwork:
     neurons: dict
     dense: dict
     sinks: dict
+    learning: dict = field(default_factory=dict)  # label -> (LearningDense, Microcode)
 
 
-def build(params: CompiledParams, chunk_steps: int, first_chunk: np.ndarray) -> LavaNetwork:
-    from lava.proc.dense.process import Dense
+def build(params: CompiledParams, chunk_steps: int, first_chunk: np.ndarray, *, learn: bool = False,
+          rng_seed: int = 0, first_gate: dict | None = None) -> LavaNetwork:
+    from lava.proc.dense.process import Dense, LearningDense
     from lava.proc.io.sink import RingBuffer as Sink
     from lava.proc.io.source import RingBuffer as Source
     from lava.utils.weightutils import SignMode
 
     from neurokit.backends.lava.processes.neuron import NeurokitLIF
+    from neurokit.learning import microcode
 
     net, fixed = params.network, params.precision == "fixed"
     P = net.steps_per_sample
     source = Source(data=first_chunk.astype(np.int32 if fixed else float))
-    neurons, sinks, dense = {}, {}, {}
+    lava_net = LavaNetwork(source, {}, {}, {})
     for name, p in params.neurons.items():
-        neurons[name] = NeurokitLIF(
+        theta = 0 if p.theta_init is None else p.theta_init
+        lava_net.neurons[name] = NeurokitLIF(
             shape=(p.size,), du=p.du, dv=p.dv, vth=p.vth, bias_mant=p.bias_mant, bias_exp=p.bias_exp,
             refractory_steps=p.refractory_steps, theta_plus=p.theta_plus, theta_decay=p.theta_decay,
-            reset_interval=P, reset_offset=1 % P, name=name,
+            theta_init=theta, reset_interval=P, reset_offset=1 % P, name=name,
         )
-        sinks[name] = Sink(shape=(p.size,), buffer=chunk_steps)
-        neurons[name].s_out.connect(sinks[name].a_in)
+        lava_net.sinks[name] = Sink(shape=(p.size,), buffer=chunk_steps)
+        lava_net.neurons[name].s_out.connect(lava_net.sinks[name].a_in)
+    ir_conns = {c.label: c for c in net.connections}
     for c in params.connections:
         kwargs = {}
         if fixed:
             kwargs = dict(num_weight_bits=8, weight_exp=c.weight_exp,
                           sign_mode=SignMode.EXCITATORY if c.sign > 0 else SignMode.INHIBITORY)
         weights = c.signed_weights.astype(np.int32 if fixed else float)
-        dense[c.label] = d = Dense(weights=weights, name=c.label, **kwargs)
-        src = source if c.source == net.input_population.name else neurons[c.source]
+        post = lava_net.neurons[c.target]
+        if learn and c.plastic:
+            code = microcode(ir_conns[c.label].learning, params.precision, params.neurons[c.target].scale,
+                             net.dt_ms, f"connections[{c.label}].learning")
+            if not fixed:
+                kwargs = dict(sign_mode=SignMode.EXCITATORY)
+            d = LearningDense(weights=weights, learning_rule=code.lava_rule(rng_seed), name=c.label, **kwargs)
+            if code.gated and first_gate is not None:
+                d.y2.init = first_gate[c.label]
+            post.s_out_bap.connect(d.s_in_bap)
+            lava_net.learning[c.label] = (d, code)
+        else:
+            d = Dense(weights=weights, name=c.label, **kwargs)
+        lava_net.dense[c.label] = d
+        src = source if c.source == net.input_population.name else lava_net.neurons[c.source]
         src.s_out.connect(d.s_in)
-        d.a_out.connect(neurons[c.target].a_in)
-    return LavaNetwork(source, neurons, dense, sinks)
+        d.a_out.connect(post.a_in)
+    return lava_net

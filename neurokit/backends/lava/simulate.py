@@ -1,6 +1,7 @@
 """The Lava run itself (inside the worker): samples in chunks through the RingBuffer source,
 one `run(RunSteps(P))` per sample (progress and a watchdog heartbeat), spikes read per chunk.
-The runtime is stopped in every case."""
+When learning, the class gate of each sample is written to the mode register (y2) of the
+learning synapses before the sample starts. The runtime is stopped in every case."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,10 +16,12 @@ def run_network(job: dict, report, monitor) -> dict:
     from neurokit.backends.lava.build import build
 
     params, inputs = job["params"], job["inputs"]  # inputs: bool [n, n_in, P]
+    gates = job.get("gates") or {}                 # label -> [n, post] values of y2
     n, n_in, P = inputs.shape
     C = min(n, CHUNK_SAMPLES)
     chunks = [_chunk(inputs, k, C) for k in range(0, n, C)]
-    lava_net = build(params, C * P, chunks[0])
+    lava_net = build(params, C * P, chunks[0], learn=job.get("learn", False), rng_seed=job.get("rng_seed", 0),
+                     first_gate={k: g[0] for k, g in gates.items()})
     tag = "fixed_pt" if params.precision == "fixed" else "floating_pt"
     cfg = Loihi2HwCfg() if job.get("hardware") else Loihi2SimCfg(select_tag=tag)
     anchor = lava_net.source
@@ -33,6 +36,7 @@ def run_network(job: dict, report, monitor) -> dict:
                 lava_net.source.data.set(chunk)
             in_chunk = min(C, n - done)
             for _ in range(in_chunk):
+                _write_gates(lava_net, gates, done)
                 anchor.run(condition=RunSteps(num_steps=P))
                 done += 1
                 report(done)
@@ -41,10 +45,21 @@ def run_network(job: dict, report, monitor) -> dict:
                 counts[name][done - in_chunk:done] = s.sum(axis=2)
                 if rasters is not None:
                     rasters[name][done - in_chunk:done] = s
+        weights = {label: d.weights.get().copy() for label, (d, _) in lava_net.learning.items()}
+        theta = {name: proc.theta.get().copy() for name, proc in lava_net.neurons.items()}
     finally:
         monitor.stop()
         anchor.stop()
-    return {"counts": counts, "rasters": rasters}
+    return {"counts": counts, "rasters": rasters, "weights": weights, "theta": theta}
+
+
+def _write_gates(lava_net, gates: dict, i: int) -> None:
+    """Set y2 (the per-neuron mode register) for sample i where it differs from sample i-1."""
+    if i == 0:
+        return  # the first sample's gate is the register's initial value
+    for label, g in gates.items():
+        if not np.array_equal(g[i], g[i - 1]):
+            lava_net.learning[label][0].y2.set(np.asarray(g[i]))
 
 
 def _chunk(inputs: np.ndarray, start: int, C: int) -> np.ndarray:

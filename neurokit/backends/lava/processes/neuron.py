@@ -5,6 +5,8 @@ start of every sample (as Lava's LIFReset does).
     u[t] = u[t-1](1 − δu) + a_in           v[t] = v[t-1](1 − δv) + u[t] + bias
     v held at 0 while refractory            θ[t] = θ[t-1](1 − δθ)
     spike when v[t] > vth + θ[t];  then v ← 0, refractory ← R, θ ← θ + θ₊
+
+Spikes leave on `s_out` and, for learning synapses (LearningDense.s_in_bap), on `s_out_bap`.
 """
 import numpy as np
 from lava.magma.core.process.ports.ports import InPort, OutPort
@@ -25,6 +27,7 @@ class NeurokitLIF(AbstractProcess):
         refractory_steps: int = 0,
         theta_plus: float = 0,
         theta_decay: float = 0,
+        theta_init=0,
         reset_interval: int = 1 << 30,
         reset_offset: int = 1,
         name: str | None = None,
@@ -32,9 +35,10 @@ class NeurokitLIF(AbstractProcess):
         super().__init__(shape=shape, reset_interval=reset_interval, reset_offset=reset_offset, name=name)
         self.a_in = InPort(shape=shape)
         self.s_out = OutPort(shape=shape)
+        self.s_out_bap = OutPort(shape=shape)  # back-propagating spikes for a learning synapse
         self.u = Var(shape=shape, init=0)
         self.v = Var(shape=shape, init=0)
-        self.theta = Var(shape=shape, init=0)
+        self.theta = Var(shape=shape, init=theta_init)
         self.refractory = Var(shape=shape, init=0)
         self.du = Var(shape=(1,), init=du)
         self.dv = Var(shape=(1,), init=dv)

@@ -29,6 +29,7 @@ class _SampleReset:
 @tag("floating_pt")
 class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
     s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    s_out_bap: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, bool)
     vth: float = LavaPyType(float, float)
     theta: np.ndarray = LavaPyType(np.ndarray, float)
     refractory: np.ndarray = LavaPyType(np.ndarray, np.int32)
@@ -53,6 +54,7 @@ class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
         self.refractory[spikes] = self.refractory_steps
         self.theta[spikes] += self.theta_plus
         self.s_out.send(spikes.astype(float))
+        self.s_out_bap.send(spikes)
 
 
 @implements(proc=NeurokitLIF, protocol=LoihiProtocol)
@@ -60,6 +62,7 @@ class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
 @tag("bit_accurate_loihi", "fixed_pt")
 class PyNeurokitLIFFixed(_SampleReset, AbstractPyLifModelFixed):
     s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
+    s_out_bap: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, bool, precision=1)
     vth: int = LavaPyType(int, np.int32, precision=17)
     theta: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     refractory: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
@@ -94,3 +97,4 @@ class PyNeurokitLIFFixed(_SampleReset, AbstractPyLifModelFixed):
         theta = self.theta.astype(np.int64) + (spikes * (int(self.theta_plus) << self.vth_shift))
         self.theta[:] = np.minimum(theta, self.max_uv_val - 1).astype(np.int32)
         self.s_out.send(spikes.astype(np.int32))
+        self.s_out_bap.send(spikes)

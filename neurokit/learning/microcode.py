@@ -1,0 +1,126 @@
+"""Learning rules as Loihi 2 learning-engine microcode (Lava's `Loihi2FLearningRule`).
+
+A rule is a sum of products evaluated at a pre spike (dependency x0) or a post spike (y0):
+
+    stdp          dw = S_pre · y0 · x1              − S_post · x0 · y1
+    all_ltd       dw = −S_pre · y0 · x1             − S_post · x0 · y1
+    stdp_all_ltd  dw = S_pre · y0 · x1 · (y2 − g)   − S_post · x0 · y1
+
+x1 (pre) and y1 (post) are traces with impulse I and time constant τ, so at a post spike Δt
+after a pre spike x1 = I_x · exp(−Δt/τ_pre) and Δw = S_pre · I_x · exp(−Δt/τ_pre): we choose
+S_pre · I_x = A_pre (in weight units), with S a literal m · 2^k that the engine can hold
+(m ∈ 1..7, k ∈ −7..8) and I ≤ 127 (7-bit traces in fixed point).
+
+The supervised rule gates potentiation by a per-post-neuron mode register: y2 with impulse 0
+and an effectively infinite τ, written once per sample (the class of the sample decides which
+group potentiates). (y2 − g) is +1 or −1 times a power of two: in fixed point the product of
+two 7-bit factors is shifted right by 3 (15-bit accumulator; LAVA_NOTES.md), so fixed uses
+y2 ∈ {16, 0} with g = 8 (±8 >> 3 = ±1) and float uses y2 ∈ {2, 0} with g = 1.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from neurokit.errors import QuantizationError
+from neurokit.ir import LearningRule
+
+TRACE_MAX = 127            # 7-bit traces
+IMPULSE_TARGET = 48        # largest impulse we aim for: room for ~2.6 overlapping spikes
+MODE_TAU = 1e12            # "no decay" for the mode register (tau = 0 would zero it)
+SCALE_MANTISSAS = range(1, 8)
+SCALE_EXPONENTS = range(-7, 9)
+GATE = {"fixed": (16, 0, 8), "float": (2, 0, 1)}  # (y2 in labelled group, y2 elsewhere, g)
+
+
+@dataclass(frozen=True)
+class Scaled:
+    """A rule amplitude split into a literal m·2^k and a trace impulse: m·2^k·impulse = amplitude."""
+
+    mantissa: int
+    exponent: int
+    impulse: float
+
+    @property
+    def literal(self) -> str:
+        return f"{self.mantissa} * 2^{self.exponent}" if self.exponent else str(self.mantissa)
+
+    @property
+    def value(self) -> float:
+        return self.mantissa * 2.0**self.exponent * self.impulse
+
+
+def split_amplitude(amplitude: float, what: str) -> Scaled:
+    """Choose m·2^k and the largest impulse ≤ IMPULSE_TARGET with m·2^k·impulse = amplitude."""
+    best = None
+    for k in SCALE_EXPONENTS:
+        for m in SCALE_MANTISSAS:
+            impulse = amplitude / (m * 2.0**k)
+            if 1 <= impulse <= IMPULSE_TARGET and (best is None or impulse > best.impulse):
+                best = Scaled(m, k, impulse)
+    if best is None:
+        lo, hi = 2.0**-7, 7 * 2.0**8 * IMPULSE_TARGET
+        raise QuantizationError(
+            f"{what}: amplitude {amplitude:.6g} (in weight units) is outside what the learning "
+            f"engine can express ({lo:.3g}..{hi:.3g})"
+        )
+    return best
+
+
+@dataclass(frozen=True)
+class Microcode:
+    """Everything Lava's Loihi2FLearningRule needs, and the gate values for y2."""
+
+    dw: str
+    x1_impulse: float
+    x1_tau: float
+    y1_impulse: float
+    y1_tau: float
+    t_epoch: int
+    gated: bool
+    gate_on: float = 0.0
+    gate_off: float = 0.0
+
+    def lava_rule(self, rng_seed: int):
+        from lava.magma.core.learning.learning_rule import Loihi2FLearningRule
+
+        extra = dict(y2_impulse=0, y2_tau=MODE_TAU) if self.gated else {}
+        return Loihi2FLearningRule(
+            dw=self.dw, x1_impulse=self.x1_impulse, x1_tau=self.x1_tau, y1_impulse=self.y1_impulse,
+            y1_tau=self.y1_tau, t_epoch=self.t_epoch, rng_seed=rng_seed, **extra,
+        )
+
+
+def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, what: str = "learning") -> Microcode:
+    """The microcode of `rule` for `precision`, with amplitudes in weight units (× `scale`)."""
+    if rule.w_min != 0:
+        raise QuantizationError(
+            f"{what}.w_min: {rule.w_min} is not supported; the learning engine clips excitatory "
+            f"weights to [0, w_max], so w_min must be 0"
+        )
+    pre = split_amplitude(rule.a_pre * scale, f"{what}.a_pre")
+    post = split_amplitude(-rule.a_post * scale, f"{what}.a_post")
+    depress = f"{post.literal} * x0 * y1"
+    if rule.kind == "stdp":
+        dw = f"{pre.literal} * y0 * x1 - {depress}"
+    elif rule.kind == "all_ltd":
+        dw = f"-{pre.literal} * y0 * x1 - {depress}"
+    else:
+        on, off, g = GATE[precision]
+        dw = f"{pre.literal} * y0 * x1 * (y2 - {g}) - {depress}"
+    gate = GATE[precision][:2] if rule.kind == "stdp_all_ltd" else (0.0, 0.0)
+    return Microcode(
+        dw=dw, x1_impulse=pre.impulse, x1_tau=rule.tau_pre_ms / dt_ms, y1_impulse=post.impulse,
+        y1_tau=rule.tau_post_ms / dt_ms, t_epoch=rule.epoch_steps,
+        gated=rule.kind == "stdp_all_ltd", gate_on=gate[0], gate_off=gate[1],
+    )
+
+
+def class_groups(n_neurons: int, n_classes: int) -> list[range]:
+    """Neurons of each class group: equal consecutive blocks (n_neurons must divide evenly)."""
+    if n_classes < 1 or n_neurons % n_classes:
+        raise QuantizationError(
+            f"{n_neurons} neurons cannot be split into {n_classes} equal class groups"
+        )
+    size = n_neurons // n_classes
+    return [range(k * size, (k + 1) * size) for k in range(n_classes)]

@@ -1,0 +1,123 @@
+"""Supervised on-chip-style training and evaluation of a class-group network.
+
+Training runs the network with learning on: for each sample of class c (the k-th of
+`classes`), the mode register of the supervised rule marks group k for STDP and every other
+neuron for all-LTD. The learned weights (integers in fixed point) and the adaptive thresholds
+θ are written back into the IR, so the trained network is an ordinary network file.
+Evaluation runs with learning off and predicts the class whose group fired most.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from neurokit.data import Samples, encode_rate
+from neurokit.errors import SpecError
+from neurokit.ir import AdaptiveLIF, Network, Readout
+from neurokit.learning import class_groups, microcode
+from neurokit.quant import compile_params
+from neurokit.quant.fixed import VTH_SHIFT
+from neurokit.runner import RunResult, execute
+
+
+def readout_population(net: Network) -> str:
+    if net.readout is not None:
+        return net.readout.population
+    plastic = [c.target for c in net.connections if getattr(c, "learning", None) is not None]
+    if not plastic:
+        raise SpecError(["readout: the network has neither a readout nor a plastic connection"])
+    return plastic[0]
+
+
+def class_gates(net: Network, params, labels: np.ndarray, classes: list[int]) -> dict[str, np.ndarray]:
+    """y2 register values per sample for each gated connection: on for the label's group."""
+    gates = {}
+    for c in net.connections:
+        rule = getattr(c, "learning", None)
+        if rule is None or rule.kind != "stdp_all_ltd":
+            continue
+        code = microcode(rule, params.precision, params.neurons[c.target].scale, net.dt_ms)
+        groups = class_groups(net.population(c.target).size, len(classes))
+        g = np.full((len(labels), net.population(c.target).size), code.gate_off, dtype=float)
+        for i, label in enumerate(labels):
+            g[i, list(groups[classes.index(int(label))])] = code.gate_on
+        gates[c.label] = g
+    return gates
+
+
+@dataclass
+class Training:
+    network: Network          # the trained network (learned weights and thresholds)
+    result: RunResult         # spikes during training
+
+
+def train(net: Network, samples: Samples, classes: list[int], *, backend: str = "lava",
+          precision: str = "fixed", seed: int = 0, progress: bool = True) -> Training:
+    unknown = sorted(set(np.unique(samples.labels).tolist()) - set(classes))
+    if unknown:
+        raise SpecError([f"training samples have classes {unknown} outside --classes {classes}"])
+    pop = readout_population(net)
+    class_groups(net.population(pop).size, len(classes))  # raises early if it cannot split
+    params = compile_params(net, precision)
+    inputs = encode_rate(net, samples.flat, seed)
+    result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
+                     gates=class_gates(net, params, samples.labels, classes), progress=progress,
+                     desc=f"training {backend}/{precision}")
+    return Training(_learned_network(net, params, result, classes, pop, samples, seed), result)
+
+
+def _learned_network(net, params, result, classes, pop, samples, seed) -> Network:
+    data = net.model_dump(mode="python")
+    for i, c in enumerate(net.connections):
+        if c.label in result.weights:
+            w = np.abs(result.weights[c.label])
+            conn = data["connections"][i]
+            conn["weights"] = (w.astype(int) if params.precision == "fixed" else w).tolist()
+            conn["weights_scale"] = params.neurons[c.target].scale
+            conn["init"] = None
+    for i, p in enumerate(net.populations):
+        theta = result.theta.get(p.name) if result.theta else None
+        if theta is not None and isinstance(getattr(p, "neuron", None), AdaptiveLIF):
+            units = params.neurons[p.name].scale * ((1 << VTH_SHIFT) if params.precision == "fixed" else 1)
+            data["populations"][i]["neuron"]["theta_init"] = (np.asarray(theta, float) / units).tolist()
+    data["readout"] = Readout(population=pop, classes=classes).model_dump()
+    data["metadata"] = {**net.metadata, "trained": {
+        "data": samples.name, "samples": len(samples), "classes": classes, "precision": params.precision,
+        "seed": seed}}
+    return Network.model_validate(data)
+
+
+@dataclass
+class Evaluation:
+    accuracy: float
+    confusion: list[list[int]]   # rows: true class, columns: predicted class (order of `classes`)
+    silent: int                  # samples on which the readout population did not fire
+    predictions: list[int | None]
+    result: RunResult
+
+
+def predict(counts: np.ndarray, classes: list[int]) -> list[int | None]:
+    """Class whose group fired most, per sample (None when the population stayed silent)."""
+    groups = class_groups(counts.shape[1], len(classes))
+    votes = np.stack([counts[:, list(g)].sum(axis=1) for g in groups], axis=1)
+    return [None if v.max() == 0 else classes[int(np.argmax(v))] for v in votes]
+
+
+def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *, backend: str = "lava",
+             precision: str = "fixed", seed: int = 0, progress: bool = True) -> Evaluation:
+    from neurokit.runner import simulate
+
+    classes = classes or (net.readout.classes if net.readout else None)
+    if not classes:
+        raise SpecError(["readout.classes: the network was not trained; pass --classes"])
+    pop = readout_population(net)
+    result = simulate(net, samples, backend=backend, precision=precision, seed=seed, progress=progress)
+    preds = predict(result.counts[pop], classes)
+    index = {c: k for k, c in enumerate(classes)}
+    confusion = np.zeros((len(classes), len(classes)), int)
+    for label, pred in zip(samples.labels.tolist(), preds):
+        if pred is not None and label in index:
+            confusion[index[label], index[pred]] += 1
+    correct = sum(int(p == label) for p, label in zip(preds, samples.labels.tolist()))
+    return Evaluation(correct / len(samples), confusion.tolist(), preds.count(None), preds, result)
