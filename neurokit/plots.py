@@ -19,12 +19,32 @@ def _figure(**kw):
     return plt, plt.figure(**kw)
 
 
-def save_figure(plt, fig, path: str | Path) -> Path:
+def png_bytes(plt, fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=120, bbox_inches="tight")
     plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    return buf.getvalue()
+
+
+def save_figure(plt, fig, path: str | Path) -> Path:
+    atomic_write_bytes(path, png_bytes(plt, fig))
     return Path(path)
+
+
+def weight_images(weights: np.ndarray, image_shape: list[int], titles: list[str] | None = None) -> bytes:
+    """One image per postsynaptic neuron: its incoming weights laid out as the input image."""
+    n = len(weights)
+    cols = min(n, 10)
+    rows = -(-n // cols)
+    plt, fig = _figure(figsize=(1.3 * cols, 1.4 * rows))
+    vmax = float(weights.max()) or 1.0
+    for i, w in enumerate(weights):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        ax.imshow(w.reshape(image_shape), cmap="hot_r", vmin=0, vmax=vmax)
+        ax.set_xticks([]), ax.set_yticks([])
+        if titles:
+            ax.set_title(titles[i], fontsize=7)
+    return png_bytes(plt, fig)
 
 
 def plot_raster(result, sample: int, path: str | Path, *, dt_ms: float = 1.0) -> Path:

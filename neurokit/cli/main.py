@@ -8,7 +8,7 @@ import sys
 from neurokit import __version__
 from neurokit.errors import NeurokitError
 
-COMMAND_MODULES = ("spec", "run")
+COMMAND_MODULES = ("spec", "run", "train", "compile", "energy")
 
 
 class _Parser(argparse.ArgumentParser):

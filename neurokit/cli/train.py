@@ -1,0 +1,101 @@
+"""`neurokit train` and `neurokit evaluate`."""
+from __future__ import annotations
+
+import json
+import time
+
+from neurokit.cli.common import add_backend_args, parse_classes, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("train", help="train a network with its on-chip learning rule")
+    p.add_argument("net", help="network file with a plastic connection")
+    p.add_argument("--data", required=True, help="data spec: 'digits' or 'mnist:ROOT'")
+    p.add_argument("--classes", required=True, help="classes to learn, in group order, e.g. 0,1,7")
+    p.add_argument("--train-samples", type=int, default=100)
+    p.add_argument("--download", action="store_true", help="allow downloading MNIST into ROOT")
+    p.add_argument("--out", required=True, help="directory for the trained network and its log")
+    add_backend_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_train)
+
+    p = sub.add_parser("evaluate", help="classify held-out samples with a trained network")
+    p.add_argument("trained", help="trained-network directory (or network file)")
+    p.add_argument("--data", required=True)
+    p.add_argument("--split", choices=("train", "test"), default="test")
+    p.add_argument("--samples", type=int, default=None, help="number of samples (default: all)")
+    p.add_argument("--classes", help="default: the classes the network was trained on")
+    p.add_argument("--download", action="store_true")
+    add_backend_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=_evaluate)
+
+
+def _train(args) -> int:
+    import numpy as np
+
+    from neurokit.data import load_dataset
+    from neurokit.ir.io import network_to_dict
+    from neurokit.plots import weight_images
+    from neurokit.trained import load_any
+    from neurokit.training import readout_population, train
+    from neurokit.util import atomic_write_dir
+
+    import yaml
+
+    net = load_any(args.net)
+    classes = parse_classes(args.classes)
+    samples = load_dataset(args.data, "train", samples=args.train_samples, classes=classes, seed=args.seed,
+                           download=args.download)
+    t0 = time.perf_counter()
+    trained = train(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
+                    progress=not args.json)
+    wall = time.perf_counter() - t0
+    pop = readout_population(net)
+    log = {
+        "network": net.name, "data": samples.name, "classes": classes, "samples": len(samples),
+        "backend": args.backend, "precision": args.precision, "seed": args.seed, "wall_time_s": round(wall, 2),
+        "labels": samples.labels.tolist(),
+        "spikes_per_sample": {k: v.sum(axis=1).tolist() for k, v in trained.result.counts.items()},
+    }
+    files = {
+        "network.yaml": yaml.safe_dump(network_to_dict(trained.network), sort_keys=False,
+                                       default_flow_style=None, width=200).encode(),
+        "training_log.json": json.dumps(log, indent=1).encode(),
+    }
+    shape = net.input_population.shape
+    for label, w in (trained.result.weights or {}).items():
+        if shape:
+            files[f"weights_{label}.png"] = weight_images(np.abs(w), shape)
+    atomic_write_dir(args.out, files)
+    summary = {"out": args.out, "samples": len(samples), "classes": classes, "wall_time_s": round(wall, 2),
+               "spike_counts": trained.result.spike_counts}
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"trained {net.name} on {len(samples)} samples of {samples.name} (classes {classes}) "
+              f"in {wall:.1f} s; {trained.result.spike_counts[pop]} {pop} spikes; wrote {args.out}/")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from neurokit.data import load_dataset
+    from neurokit.trained import load_any
+    from neurokit.training import evaluate
+
+    net = load_any(args.trained)
+    classes = parse_classes(args.classes) or (net.readout.classes if net.readout else None)
+    samples = load_dataset(args.data, args.split, samples=args.samples, classes=classes, seed=args.seed,
+                           download=args.download)
+    ev = evaluate(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
+                  progress=not args.json)
+    if args.json:
+        print_json({"accuracy": ev.accuracy, "confusion": ev.confusion, "classes": classes, "silent": ev.silent,
+                    "samples": len(samples), "spike_counts": ev.result.spike_counts})
+        return 0
+    print(f"accuracy {ev.accuracy:.3f} on {len(samples)} samples of {samples.name} ({ev.silent} silent)")
+    print("confusion (rows: true, columns: predicted)")
+    print("      " + "".join(f"{c:>6}" for c in classes))
+    for c, row in zip(classes, ev.confusion):
+        print(f"{c:>6}" + "".join(f"{v:>6}" for v in row))
+    return 0
