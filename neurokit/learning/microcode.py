@@ -9,7 +9,7 @@ A rule is a sum of products evaluated at a pre spike (dependency x0) or a post s
 x1 (pre) and y1 (post) are traces with impulse I and time constant τ, so at a post spike Δt
 after a pre spike x1 = I_x · exp(−Δt/τ_pre) and Δw = S_pre · I_x · exp(−Δt/τ_pre): we choose
 S_pre · I_x = A_pre (in weight units), with S a literal m · 2^k that the engine can hold
-(m ∈ 1..7, k ∈ −7..8) and I ≤ 127 (7-bit traces in fixed point).
+(m ∈ 1..7, k ∈ −7..8) and I an integer ≤ 64 (7-bit traces in fixed point), within 2 %.
 
 The supervised rule gates potentiation by a per-post-neuron mode register: y2 with impulse 0
 and an effectively infinite τ, written once per sample (the class of the sample decides which
@@ -26,7 +26,8 @@ from neurokit.errors import QuantizationError
 from neurokit.ir import LearningRule
 
 TRACE_MAX = 127            # 7-bit traces
-IMPULSE_TARGET = 48        # largest impulse we aim for: room for ~2.6 overlapping spikes
+IMPULSE_MAX = 64           # largest impulse: room for two overlapping spikes below 127
+AMPLITUDE_TOLERANCE = 0.02 # largest relative error of a realised amplitude
 MODE_TAU = 1e12            # "no decay" for the mode register (tau = 0 would zero it)
 SCALE_MANTISSAS = range(1, 8)
 SCALE_EXPONENTS = range(-7, 9)
@@ -51,20 +52,35 @@ class Scaled:
 
 
 def split_amplitude(amplitude: float, what: str) -> Scaled:
-    """Choose m·2^k and the largest impulse ≤ IMPULSE_TARGET with m·2^k·impulse = amplitude."""
-    best = None
+    """Choose m·2^k and an integer impulse ≤ IMPULSE_MAX with m·2^k·impulse ≈ amplitude
+    (smallest relative error, then the largest impulse). Impulses are integers because Lava's
+    fixed-point learning model stores them in integer Vars: a fraction would be dropped the
+    first time any of its Vars is set (its on_var_update re-reads them)."""
+    best, best_key = None, None
     for k in SCALE_EXPONENTS:
         for m in SCALE_MANTISSAS:
-            impulse = amplitude / (m * 2.0**k)
-            if 1 <= impulse <= IMPULSE_TARGET and (best is None or impulse > best.impulse):
-                best = Scaled(m, k, impulse)
-    if best is None:
-        lo, hi = 2.0**-7, 7 * 2.0**8 * IMPULSE_TARGET
+            impulse = int(round(amplitude / (m * 2.0**k)))
+            if not 1 <= impulse <= IMPULSE_MAX:
+                continue
+            key = (round(abs(m * 2.0**k * impulse - amplitude) / amplitude, 4), -impulse)
+            if best_key is None or key < best_key:
+                best, best_key = Scaled(m, k, float(impulse)), key
+    if best is None or best_key[0] > AMPLITUDE_TOLERANCE:
+        lo, hi = 2.0**-7, 7 * 2.0**8 * IMPULSE_MAX
         raise QuantizationError(
             f"{what}: amplitude {amplitude:.6g} (in weight units) is outside what the learning "
             f"engine can express ({lo:.3g}..{hi:.3g})"
         )
     return best
+
+
+def trace_tau_steps(tau_ms: float, dt_ms: float, what: str) -> int:
+    """A trace time constant in whole steps (Lava's fixed-point model keeps τ in an integer Var)."""
+    steps = tau_ms / dt_ms
+    if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
+        raise QuantizationError(f"{what}: {tau_ms} ms is {steps:g} steps; trace time constants must be "
+                                f"a whole number of steps (≥ 1) of dt_ms={dt_ms}")
+    return int(round(steps))
 
 
 @dataclass(frozen=True)
@@ -110,8 +126,9 @@ def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, wh
         dw = f"{pre.literal} * y0 * x1 * (y2 - {g}) - {depress}"
     gate = GATE[precision][:2] if rule.kind == "stdp_all_ltd" else (0.0, 0.0)
     return Microcode(
-        dw=dw, x1_impulse=pre.impulse, x1_tau=rule.tau_pre_ms / dt_ms, y1_impulse=post.impulse,
-        y1_tau=rule.tau_post_ms / dt_ms, t_epoch=rule.epoch_steps,
+        dw=dw, x1_impulse=pre.impulse, x1_tau=trace_tau_steps(rule.tau_pre_ms, dt_ms, f"{what}.tau_pre_ms"),
+        y1_impulse=post.impulse, y1_tau=trace_tau_steps(rule.tau_post_ms, dt_ms, f"{what}.tau_post_ms"),
+        t_epoch=rule.epoch_steps,
         gated=rule.kind == "stdp_all_ltd", gate_on=gate[0], gate_off=gate[1],
     )
 
