@@ -8,7 +8,7 @@ import sys
 from neurokit import __version__
 from neurokit.errors import NeurokitError
 
-COMMAND_MODULES = ("spec", "run", "train", "compile", "energy")
+COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment")
 
 
 class _Parser(argparse.ArgumentParser):

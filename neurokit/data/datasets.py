@@ -30,12 +30,20 @@ class Samples:
 
 
 def parse_spec(spec: str) -> tuple[str, str | None]:
+    """('digits', None), ('mnist', ROOT) or ('noise', REST) for `noise:REST` (neurokit.data.noise)."""
     kind, _, arg = spec.partition(":")
     if kind == "digits" and not arg:
         return "digits", None
     if kind == "mnist" and arg:
         return "mnist", arg
-    raise DataError(f"data spec {spec!r} not understood; use 'digits' or 'mnist:ROOT'")
+    if kind == "noise" and arg:
+        from neurokit.data.noise import parse_noise
+
+        parse_noise(arg)  # raises with the grammar when malformed
+        return "noise", arg
+    from neurokit.data.noise import GRAMMAR
+
+    raise DataError(f"data spec {spec!r} not understood; use 'digits' or 'mnist:ROOT', or noise as {GRAMMAR}")
 
 
 def load_dataset(
@@ -52,6 +60,8 @@ def load_dataset(
     if split not in ("train", "test"):
         raise DataError(f"split must be 'train' or 'test', got {split!r}")
     kind, arg = parse_spec(spec)
+    if kind == "noise":
+        return _noise(spec, arg, split, samples, classes, seed, download)
     images, labels = _digits(split) if kind == "digits" else _mnist(arg, split, download)
     if classes is not None:
         missing = sorted(set(classes) - set(np.unique(labels).tolist()))
@@ -96,3 +106,18 @@ def _mnist(root: str, split: str, download: bool) -> tuple[np.ndarray, np.ndarra
         raise DataError(f"cannot read MNIST under {root_path}: {exc}") from None
     images = ds.data.numpy().astype(np.float32) / 255.0
     return images, ds.targets.numpy().astype(np.int64)
+
+
+def _noise(spec: str, arg: str, split: str, samples: int | None, classes: list[int] | None, seed: int,
+           download: bool) -> Samples:
+    """Noise images labelled −1; μ and size from the reference's train split (of `classes`)."""
+    from neurokit.data.noise import NO_CLASS, noise_images, parse_noise
+
+    ns = parse_noise(arg)
+    if samples is None or samples < 1:
+        raise DataError(f"{spec}: noise is generated, so it needs a number of samples ≥ 1 (--samples), got {samples}")
+    ref = None
+    if ns.reference is not None and (ns.mean is None or ns.size is None):
+        ref = load_dataset(ns.reference, "train", classes=classes, seed=0, download=download).images
+    images, _ = noise_images(ns, samples, split, seed, ref)
+    return Samples(images, np.full(samples, NO_CLASS, np.int64), f"{spec}:{split}")

@@ -16,6 +16,9 @@ and an effectively infinite τ, written once per sample (the class of the sample
 group potentiates). (y2 − g) is +1 or −1 times a power of two: in fixed point the product of
 two 7-bit factors is shifted right by 3 (15-bit accumulator; LAVA_NOTES.md), so fixed uses
 y2 ∈ {16, 0} with g = 8 (±8 >> 3 = ±1) and float uses y2 ∈ {2, 0} with g = 1.
+
+A pruning timer (neurokit.learning.pruning) adds a tag-counter rule `dt` and one decay product
+to `dw`; without pruning the strings above are unchanged.
 """
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from dataclasses import dataclass
 
 from neurokit.errors import QuantizationError
 from neurokit.ir import LearningRule
+from neurokit.ir.learning import Pruning
+from neurokit.learning.pruning import PruningCode, design
 
 TRACE_MAX = 127            # 7-bit traces
 IMPULSE_MAX = 64           # largest impulse: room for two overlapping spikes below 127
@@ -96,19 +101,25 @@ class Microcode:
     gated: bool
     gate_on: float = 0.0
     gate_off: float = 0.0
+    dt: str | None = None                 # tag counter of the pruning timer
+    pruning: PruningCode | None = None    # what the timer realises (τ_eff, strings)
 
     def lava_rule(self, rng_seed: int):
         from lava.magma.core.learning.learning_rule import Loihi2FLearningRule
 
         extra = dict(y2_impulse=0, y2_tau=MODE_TAU) if self.gated else {}
+        if self.dt is not None:
+            extra["dt"] = self.dt
         return Loihi2FLearningRule(
             dw=self.dw, x1_impulse=self.x1_impulse, x1_tau=self.x1_tau, y1_impulse=self.y1_impulse,
             y1_tau=self.y1_tau, t_epoch=self.t_epoch, rng_seed=rng_seed, **extra,
         )
 
 
-def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, what: str = "learning") -> Microcode:
-    """The microcode of `rule` for `precision`, with amplitudes in weight units (× `scale`)."""
+def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, what: str = "learning",
+              pruning: Pruning | None = None) -> Microcode:
+    """The microcode of `rule` for `precision`, with amplitudes in weight units (× `scale`), and
+    the pruning timer when `pruning` is given (and k_p > 0)."""
     if rule.w_min != 0:
         raise QuantizationError(
             f"{what}.w_min: {rule.w_min} is not supported; the learning engine clips excitatory "
@@ -125,11 +136,16 @@ def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, wh
         on, off, g = GATE[precision]
         dw = f"{pre.literal} * y0 * x1 * (y2 - {g}) - {depress}"
     gate = GATE[precision][:2] if rule.kind == "stdp_all_ltd" else (0.0, 0.0)
+    timer = None if pruning is None else design(
+        pruning, precision, dt_ms, rule.epoch_steps, what.rsplit(".", 1)[0] + ".pruning")
+    if timer is not None:
+        dw = f"{dw} {timer.dw_term}"
     return Microcode(
         dw=dw, x1_impulse=pre.impulse, x1_tau=trace_tau_steps(rule.tau_pre_ms, dt_ms, f"{what}.tau_pre_ms"),
         y1_impulse=post.impulse, y1_tau=trace_tau_steps(rule.tau_post_ms, dt_ms, f"{what}.tau_post_ms"),
         t_epoch=rule.epoch_steps,
         gated=rule.kind == "stdp_all_ltd", gate_on=gate[0], gate_off=gate[1],
+        dt=timer.dt if timer else None, pruning=timer,
     )
 
 

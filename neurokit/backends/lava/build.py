@@ -57,7 +57,7 @@ def build(params: CompiledParams, chunk_steps: int, first_chunk: np.ndarray, *, 
         post = lava_net.neurons[c.target]
         if learn and c.plastic:
             code = microcode(ir_conns[c.label].learning, params.precision, params.neurons[c.target].scale,
-                             net.dt_ms, f"connections[{c.label}].learning")
+                             net.dt_ms, f"connections[{c.label}].learning", pruning=ir_conns[c.label].pruning)
             if not fixed:
                 kwargs = dict(sign_mode=SignMode.EXCITATORY)
             d = LearningDense(weights=weights, learning_rule=code.lava_rule(rng_seed), name=c.label, **kwargs)
