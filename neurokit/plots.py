@@ -10,7 +10,7 @@ import numpy as np
 from neurokit.util import atomic_write_bytes
 
 
-def _figure(**kw):
+def figure(**kw):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -36,7 +36,7 @@ def weight_images(weights: np.ndarray, image_shape: list[int], titles: list[str]
     n = len(weights)
     cols = min(n, 10)
     rows = -(-n // cols)
-    plt, fig = _figure(figsize=(1.3 * cols, 1.4 * rows))
+    plt, fig = figure(figsize=(1.3 * cols, 1.4 * rows))
     vmax = float(weights.max()) or 1.0
     for i, w in enumerate(weights):
         ax = fig.add_subplot(rows, cols, i + 1)
@@ -49,7 +49,7 @@ def weight_images(weights: np.ndarray, image_shape: list[int], titles: list[str]
 
 def plot_raster(result, sample: int, path: str | Path, *, dt_ms: float = 1.0) -> Path:
     """Spike raster of one sample: every neuron population stacked, one row per neuron."""
-    plt, fig = _figure(figsize=(8, 4))
+    plt, fig = figure(figsize=(8, 4))
     ax = fig.add_subplot(111)
     offset, ticks = 0, []
     for k, (name, r) in enumerate(result.rasters.items()):

@@ -14,7 +14,6 @@ import numpy as np
 
 from neurokit.backends import check_backend
 from neurokit.data import Samples, encode_rate
-from neurokit.errors import BackendUnavailable
 from neurokit.ir import Network
 from neurokit.progress import progress_bar
 from neurokit.quant import CompiledParams, compile_params
@@ -71,13 +70,18 @@ def execute(
     check_backend(backend)
     if backend == "engine":  # in-process, and without importing Lava
         from neurokit.backends.engine import run_network
+        from neurokit.backends.engine.online import run_learning
 
-        if learn:
-            raise BackendUnavailable("--backend engine runs inference only so far; learning needs --backend lava")
-        with progress_bar(len(inputs), desc or f"engine/{params.precision}", unit="sample", enabled=progress) as bar:
-            out = run_network(params, inputs, rasters=rasters, on_progress=lambda k: bar.update(k - bar.n))
+        label = desc or f"engine/{params.precision}" + (" learning" if learn else "")
+        with progress_bar(len(inputs), label, unit="sample", enabled=progress) as bar:
+            on_progress = lambda k: bar.update(k - bar.n)  # noqa: E731
+            if learn:
+                out = run_learning(params, inputs, gates=gates, rng_seed=rng_seed, rasters=rasters,
+                                   on_progress=on_progress)
+            else:
+                out = run_network(params, inputs, rasters=rasters, on_progress=on_progress)
         return RunResult(out["counts"], inputs.sum(axis=2), labels, params.network.input_population.name,
-                         out["rasters"], {}, out["theta"])
+                         out["rasters"], out.get("weights", {}), out["theta"])
     from neurokit.backends.lava.watchdog import run_isolated
 
     job = {"params": params, "inputs": inputs, "rasters": rasters, "hardware": backend == "loihi2",

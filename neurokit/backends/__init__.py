@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from neurokit.errors import BackendUnavailable
 
-BACKENDS = ("lava", "loihi2")
+BACKENDS = ("lava", "loihi2", "engine")
 
 
 def check_backend(name: str) -> None:
     """Raise BackendUnavailable, with what is missing, when backend `name` cannot run here."""
     if name not in BACKENDS:
         raise BackendUnavailable(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name == "engine":
+        try:
+            import numba  # noqa: F401
+        except ImportError as exc:
+            raise BackendUnavailable(f"--backend engine needs numba ({exc}); pip install numba") from exc
+        return
     from neurokit.backends.lava.compat import ensure_lava_importable
 
     ensure_lava_importable()

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurokit.errors import DataError
 from neurokit.ir import Network
+
+ENCODE_BLOCK = 64  # samples per draw of random numbers
 
 
 def spike_probability(x: np.ndarray, kind: str, max_rate_hz: float, dt_ms: float) -> np.ndarray:
@@ -18,8 +21,6 @@ def encode_rate(net: Network, flat_samples: np.ndarray, seed: int) -> np.ndarray
     `presentation_steps` of rate-coded spikes, then silence for the rest period."""
     inp = net.input_population
     if flat_samples.shape[1] != inp.size:
-        from neurokit.errors import DataError
-
         raise DataError(
             f"samples have {flat_samples.shape[1]} values, input population {inp.name!r} has "
             f"{inp.size} neurons"
@@ -27,9 +28,9 @@ def encode_rate(net: Network, flat_samples: np.ndarray, seed: int) -> np.ndarray
     enc = inp.encoder
     p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)
     rng = np.random.default_rng(seed)
-    n, T = len(flat_samples), net.steps_per_sample
+    n, T, on = len(flat_samples), net.steps_per_sample, net.presentation_steps
     spikes = np.zeros((n, inp.size, T), dtype=bool)
-    spikes[:, :, : net.presentation_steps] = (
-        rng.random((n, inp.size, net.presentation_steps)) < p[:, :, None]
-    )
+    for a in range(0, n, ENCODE_BLOCK):  # blocks draw the same stream as one call, in less memory
+        b = min(n, a + ENCODE_BLOCK)
+        spikes[a:b, :, :on] = rng.random((b - a, inp.size, on)) < p[a:b, :, None]
     return spikes

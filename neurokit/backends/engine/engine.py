@@ -1,0 +1,95 @@
+"""The public face of the engine: `Engine(params).run(inputs)`.
+
+An Engine keeps its state between calls, exactly as one long Lava run does: calling `run`
+twice on halves of the samples gives what one call on all of them gives. `run_network` is the
+one-shot form the runner uses (a fresh Engine, like a fresh Lava runtime).
+
+Samples go through in chunks (bounded memory for the precomputed input drive): per chunk the
+input connections' outputs for every step are computed in parallel, then the neurons are
+stepped (schedule.py decides what may run in parallel).
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+import numpy as np
+
+from neurokit.backends.engine import kernels
+from neurokit.backends.engine.layout import Layout, build_layout
+from neurokit.backends.engine.schedule import run_chunk
+from neurokit.backends.engine.state import EngineState
+from neurokit.errors import DataError
+from neurokit.quant import CompiledParams
+
+CHUNK_SAMPLES = 256
+
+
+class Engine:
+    def __init__(self, params: CompiledParams):
+        self.params = params
+        self.layout: Layout = build_layout(params)
+        self.state = EngineState.zeros(self.layout)
+
+    def run(self, inputs: np.ndarray, *, rasters: bool = False,
+            on_progress: Callable[[int], None] | None = None, chunk: int = CHUNK_SAMPLES) -> dict:
+        """inputs: bool [n, n_inputs, P]. Returns {"counts": {pop: int64 [n, size]},
+        "rasters": {pop: bool [n, size, P]} or None, "theta": {pop: θ at the end}}."""
+        L = self.layout
+        inputs = self._check(inputs)
+        n, _, P = inputs.shape
+        N = L.n_neurons
+        counts = np.zeros((n, N), np.int64)
+        raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
+        starts = list(range(0, n, chunk))
+        # While the neurons of one chunk are stepped (one thread when samples must run in
+        # order), the next chunk's input drive is computed beside it.
+        overlap = L.adaptive and len(starts) > 1
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            submit = pool.submit if overlap else _now
+            pending = submit(self._drive, inputs, starts[0], min(n, starts[0] + chunk))
+            for k, a in enumerate(starts):
+                b = min(n, a + chunk)
+                drive = pending.result()
+                if k + 1 < len(starts):
+                    pending = submit(self._drive, inputs, b, min(n, b + chunk))
+                run_chunk(L, self.state, drive, counts[a:b], raster[a:b] if rasters else raster, rasters)
+                if on_progress:
+                    on_progress(b)
+        split = lambda arr: {name: arr[:, L.population(name)] for name in L.names}  # noqa: E731
+        theta = {name: self.state.theta[L.population(name)].copy() for name in L.names}
+        return {"counts": split(counts), "rasters": split(raster) if rasters else None, "theta": theta}
+
+    def _drive(self, inputs: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Outputs of the input connections at every step of samples a..b−1 [b − a, P, slots]."""
+        L = self.layout
+        drive = np.zeros((b - a, L.steps_per_sample, L.n_slots), np.int64 if L.fixed else np.float64)
+        kernels.input_drive(inputs[a:b], kernels.spike_words(inputs[a:b]), drive, L.weights, L.w_off, L.n_tgt,
+                            L.exp, L.slot, L.src)
+        return drive
+
+    def _check(self, inputs: np.ndarray) -> np.ndarray:
+        L = self.layout
+        if inputs.ndim != 3 or inputs.shape[1] != L.n_inputs or inputs.shape[2] != L.steps_per_sample:
+            raise DataError(f"engine inputs must be bool [samples, {L.n_inputs}, {L.steps_per_sample}] "
+                            f"(inputs x steps per sample), got shape {inputs.shape}")
+        return np.ascontiguousarray(inputs, dtype=bool)
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def _now(fn, *args) -> _Done:
+    """pool.submit's shape, run here and now."""
+    return _Done(fn(*args))
+
+
+def run_network(params: CompiledParams, inputs: np.ndarray, *, rasters: bool = False,
+                on_progress: Callable[[int], None] | None = None) -> dict:
+    """One run from a fresh state: what the Lava backend's run_network returns."""
+    return Engine(params).run(inputs, rasters=rasters, on_progress=on_progress)

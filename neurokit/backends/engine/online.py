@@ -1,0 +1,156 @@
+"""Learning runs in the engine: samples one after another, every step in Lava's order, with one
+plastic connection running its microcode (plastic.py).
+
+Per global step t (sample b, local step j, t = t0 + bP + j + 1):
+  j = 0: u, v, refractory ← 0 (the sample starts); the gated rule's mode register y2 takes the
+         sample's gate if it differs from the previous sample's (Lava: `y2.set` between runs)
+  a_in(t) = Σ_c buffer_c                      (Dense outputs computed at t − 1, in order)
+  neurons step -> spikes s(t)
+  buffer_c ← finish(W_c · s_src(t))           (before learning: Lava's run_spk precedes run_lrn)
+  plastic connection: pre s_src(t), post s_tgt(t) (the back-propagated spikes of the same step)
+  if t % t_epoch == 0: learn_epoch
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from numba import njit
+
+from neurokit.backends.engine import kernels
+from neurokit.backends.engine.layout import build_layout
+from neurokit.backends.engine.plastic import (
+    SIGN_MODES, LearningRandoms, learn_epoch, process_spikes, tables_from_rule,
+)
+from neurokit.backends.engine.rulegen import compile_rule
+from neurokit.errors import RunError
+from neurokit.quant import CompiledParams
+
+CHUNK_SAMPLES = 64
+
+
+@njit(nogil=True)
+def run_online(inputs, gates, g0, has_gates, t0, u, v, refr, theta, prm,
+               w, w_off, src, n_src, tgt, n_tgt, exp, buf, buf_off,
+               pc, dT, tT, x, tx, y, ty, tb, update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
+               counts, raster, record):
+    n, n_in, P = inputs.shape
+    N = u.shape[0]
+    bias, theta_keep = prm[3], prm[6]
+    E = tb.t_epoch
+    a_in = np.empty(N, u.dtype)
+    spikes = np.zeros(N, np.bool_)
+    active = np.empty(max(n_in, N), np.int64)
+    out = np.empty(max(1, np.max(n_tgt)), u.dtype)
+    wT = w[w_off[pc]:w_off[pc] + n_src[pc] * n_tgt[pc]].reshape((n_src[pc], n_tgt[pc]))
+    post0, n_post = tgt[pc], n_tgt[pc]
+    pre = np.zeros(n_src[pc], np.bool_)
+    e_idx = 0
+    for b in range(n):
+        for j in range(P):
+            t = t0 + b * P + j + 1
+            k = b * P + j  # step index within this block of randoms
+            if j == 0:
+                u[:] = 0
+                v[:] = 0
+                refr[:] = 0
+                if has_gates and b + g0 > 0:  # gates[b + g0] is this sample's, the row before the last one's
+                    same = True
+                    for q in range(n_post):
+                        same = same and gates[b + g0, q] == gates[b + g0 - 1, q]
+                    if not same:
+                        y[1, :] = gates[b + g0]
+            a_in[:] = 0
+            for c in range(len(src)):
+                for i in range(n_tgt[c]):
+                    kernels.add_into(a_in, tgt[c] + i, buf[buf_off[c] + i])
+            for m in range(N):
+                if u[m] == 0 and v[m] == 0 and a_in[m] == 0 and refr[m] == 0 and bias[m] == 0:
+                    theta[m] = kernels.resting_theta(theta[m], theta_keep[m])
+                    spikes[m] = False
+                    continue
+                s = kernels.lif_step(u, v, refr, theta, m, a_in[m], prm)
+                spikes[m] = s
+                if s:
+                    counts[b, m] += 1
+                    if record:
+                        raster[b, m, j] = True
+            for c in range(len(src)):  # Dense outputs for t + 1, from the spikes of t
+                n_active = 0
+                for i in range(n_src[c]):
+                    fired = inputs[b, i, j] if src[c] < 0 else spikes[src[c] + i]
+                    if fired:
+                        active[n_active] = i
+                        n_active += 1
+                    if c == pc:
+                        pre[i] = fired
+                for i in range(n_tgt[c]):
+                    buf[buf_off[c] + i] = 0
+                if n_active:
+                    kernels.dense_output(out, w, w_off[c], n_tgt[c], active, n_active, exp[c])
+                    for i in range(n_tgt[c]):
+                        buf[buf_off[c] + i] = out[i]
+            within = t % E
+            if within == 0:
+                within = E
+            process_spikes(x, tx, pre, within, tb.x_imp, 0.0, fixed, tb.x_frac)
+            process_spikes(y, ty, spikes[post0:post0 + n_post], within, tb.y_imp, r_yi[2 * k + 1], fixed, tb.y_frac)
+            if t % E == 0:
+                learn_epoch(t, wT, dT, tT, x, tx, y, ty, tb, update, r_xd[2 * k + 2], r_xi[2 * k + 2],
+                            r_yd[2 * k + 2], r_yi[2 * k + 2], r_cv[e_idx], fixed)
+                e_idx += 1
+
+
+def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | None = None, rng_seed: int = 0,
+                 rasters: bool = False, on_progress: Callable[[int], None] | None = None) -> dict:
+    """Train online: like the Lava backend's learning run, step for step. Returns counts,
+    rasters, the learned weights [post, pre] of the plastic connection, and θ."""
+    from neurokit.backends.lava.compat import install
+    from neurokit.learning import microcode
+
+    install()  # the rule is parsed by Lava's own parser (lava.magma.core.learning)
+    net, fixed = params.network, params.precision == "fixed"
+    plastic = [k for k, c in enumerate(params.connections) if c.plastic]
+    if len(plastic) != 1:
+        raise RunError(f"the engine learns on exactly one plastic connection; this network has {len(plastic)}")
+    pc = plastic[0]
+    conn = params.connections[pc]
+    ir_conn = next(c for c in net.connections if c.label == conn.label)
+    code = microcode(ir_conn.learning, params.precision, params.neurons[conn.target].scale, net.dt_ms,
+                     f"connections[{conn.label}].learning", pruning=ir_conn.pruning)
+    tb = tables_from_rule(code.lava_rule(rng_seed))
+    L = build_layout(params)
+    dtype = np.int64 if fixed else np.float64
+    N = L.n_neurons
+    u, v, refr, theta = np.zeros(N, dtype), np.zeros(N, dtype), np.zeros(N, np.int64), L.theta0.copy()
+    w = L.weights.copy()
+    buf_off = np.concatenate([[0], np.cumsum(L.n_tgt)[:-1]]).astype(np.int64)
+    buf = np.zeros(int(L.n_tgt.sum()), dtype)
+    n_pre, n_post = int(L.n_src[pc]), int(L.n_tgt[pc])
+    dT, tT = np.zeros((n_pre, n_post), dtype), np.zeros((n_pre, n_post), dtype)
+    x, tx = np.zeros((2, n_pre)), np.zeros(n_pre, np.int64)
+    y, ty = np.zeros((3, n_post)), np.zeros(n_post, np.int64)
+    g = np.zeros((len(inputs), n_post))
+    has_gates = bool(gates) and conn.label in gates
+    if has_gates:
+        g[:] = gates[conn.label]
+        y[1] = g[0]
+    n, _, P = inputs.shape
+    counts = np.zeros((n, N), np.int64)
+    raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
+    randoms = LearningRandoms(tb.rng_seed, tb.t_epoch)
+    update = compile_rule(tb, fixed, SIGN_MODES["excitatory" if conn.sign > 0 else "inhibitory"])
+    for a in range(0, n, CHUNK_SAMPLES):
+        b = min(n, a + CHUNK_SAMPLES)
+        r_xd, r_xi, r_yd, r_yi, r_cv = randoms.block((b - a) * P)
+        g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
+        run_online(np.ascontiguousarray(inputs[a:b], bool), g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
+                   L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, buf, buf_off,
+                   pc, dT, tT, x, tx, y, ty, tb, update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
+                   counts[a:b], raster[a:b] if rasters else raster, rasters)
+        if on_progress:
+            on_progress(b)
+    wT = w[L.w_off[pc]:L.w_off[pc] + n_pre * n_post].reshape(n_pre, n_post)
+    split = lambda arr: {name: arr[:, L.population(name)] for name in L.names}  # noqa: E731
+    return {"counts": split(counts), "rasters": split(raster) if rasters else None,
+            "weights": {conn.label: wT.T.copy()}, "theta": {name: theta[L.population(name)].copy() for name in L.names}}

@@ -1,0 +1,45 @@
+"""Which samples may run at the same time, exactly.
+
+A sample starts from reset u, v, refractory, but two things carry over from the sample before
+it, as in Lava's sequential run: θ (when any population adapts, θ₊ > 0), and the Dense
+buffers, i.e. the spikes of the previous sample's last step arrive at this sample's first step.
+
+- adaptive network: samples run in order (θ depends on every earlier sample);
+- otherwise: samples are split into one block per thread and the blocks run in parallel, each
+  guessing that the sample before it ended without a neuron spike (usual: the rest period);
+  the input part of the carry is known exactly. Then, block by block, where the guess was
+  wrong the block is run again from the true state. The result is the sequential one.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from neurokit.backends.engine import kernels
+
+
+def run_chunk(layout, state, drive, counts, raster, record: bool, threads: int | None = None) -> None:
+    """Run all samples of `drive` [B, P, slots] from `state` (updated in place)."""
+    B = drive.shape[0]
+    threads = numba.get_num_threads() if threads is None else threads
+    n_blocks = min(threads, B) if not layout.adaptive else 1
+    if n_blocks <= 1:
+        kernels.run_samples(drive, 0, B, *state.arrays(), *_net_args(layout), counts, raster, record)
+        return
+    bounds = np.linspace(0, B, n_blocks + 1).astype(np.int64)
+    starts, ends = bounds[:-1], bounds[1:]
+    rows = state.split(n_blocks, carries=[drive[s - 1, -1] for s in starts[1:]])
+    kernels.run_blocks(drive, starts, ends, *rows.arrays(), *_net_args(layout), counts, raster, record)
+    for q in range(1, n_blocks):
+        if rows.prev[q - 1].any():  # block q guessed "no spikes at the end of block q − 1": redo it
+            counts[starts[q]:ends[q]] = 0
+            if record:
+                raster[starts[q]:ends[q]] = False
+            rows.copy_row(q - 1, q)  # its end carry is exactly drive[starts[q] − 1, −1]
+            kernels.run_samples(drive, starts[q], ends[q], *rows.row(q).arrays(), *_net_args(layout),
+                                counts, raster, record)
+    state.assign(rows.row(n_blocks - 1))
+
+
+def _net_args(layout):
+    return (layout.prm, layout.weights, layout.w_off, layout.src, layout.n_src, layout.tgt, layout.n_tgt, layout.exp, layout.slot)

@@ -1,0 +1,85 @@
+"""Conformance of learning: the engine must learn exactly what Lava's LearningDense learns.
+
+Lava (fixed and float) and the engine run the same networks with the same input spikes, class
+gates and learning-engine seed; spike trains, the learned weights and the adaptive thresholds
+must be identical after ≥ 1,000 steps. Fixed point is identical by construction: the engine
+replays Lava's integer arithmetic and its random streams (trace rounding seeded from rng_seed,
+weight rounding from Lava's fixed seed 2). Float is identical too: the rule compiles to the same
+operations in the same order as Lava's string evaluation. Cases: random small networks with each
+rule (STDP, all-LTD, the gated supervised rule, with and without a pruning timer), the digits
+network and the reference network on MNIST.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLES, MNIST_SPEC
+from neurokit.data import encode_rate, load_dataset
+from neurokit.ir import load_network, network_from_dict
+from neurokit.quant import compile_params
+from neurokit.runner import execute
+from neurokit.training import class_gates
+
+MIN_STEPS = 1000
+
+
+def small_plastic_network(seed: int, kind: str, pruning: bool) -> dict:
+    rng = np.random.default_rng(seed)
+    conn = {"name": "plastic", "source": "inp", "target": "out", "kind": "dense",
+            "init": {"kind": "uniform", "low": 0.2, "high": 1.0},
+            "learning": {"kind": kind, "a_pre": 0.05, "a_post": -0.04, "tau_pre_ms": int(rng.integers(5, 20)),
+                         "tau_post_ms": int(rng.integers(5, 20)), "w_max": 1.5}}
+    if pruning:
+        conn["pruning"] = {"tau_prun_ms": 181.0, "k_p": 1.0}  # reachable in both precisions
+    return {"name": f"plastic{seed}", "seed": seed, "populations": [
+        {"name": "inp", "size": 12, "encoder": {"kind": "bernoulli", "max_rate_hz": 150, "presentation_ms": 50, "rest_ms": 10}},
+        {"name": "out", "size": 6, "neuron": {"kind": "adaptive_lif", "tau_m_ms": 10, "tau_syn_ms": 2, "v_th": 2,
+                                              "theta_plus": 0.2, "refractory_ms": 2}},
+        {"name": "inh", "size": 6, "neuron": {"kind": "lif", "tau_m_ms": 5, "v_th": 1}}],
+        "connections": [conn,
+                        {"source": "out", "target": "inh", "kind": "one_to_one", "weight": 2},
+                        {"source": "inh", "target": "out", "kind": "all_to_all_except_self", "sign": "inhibitory",
+                         "weight": 1.5}]}
+
+
+def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3):
+    params = compile_params(net, precision)
+    inputs = encode_rate(net, samples.flat, seed)
+    assert inputs.shape[0] * inputs.shape[2] >= MIN_STEPS
+    gates = class_gates(net, params, samples.labels, list(classes))
+    runs = [execute(params, inputs, backend=b, learn=True, gates=gates, rng_seed=seed, rasters=True, progress=False)
+            for b in ("lava", "engine")]
+    lava, engine = runs
+    for pop, r in lava.rasters.items():
+        assert np.array_equal(r, engine.rasters[pop]), f"{pop}: first difference at {np.argwhere(r != engine.rasters[pop])[0]}"
+    for label, w in lava.weights.items():
+        assert np.array_equal(np.asarray(w, float), engine.weights[label]), label
+        assert not np.array_equal(w, params.connections[0].signed_weights)  # it did learn
+    for pop, th in lava.theta.items():
+        assert np.array_equal(np.asarray(th, float), np.asarray(engine.theta[pop], float)), pop
+    return lava
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+@pytest.mark.parametrize("kind,pruning", [("stdp", False), ("all_ltd", False), ("stdp_all_ltd", False),
+                                          ("stdp_all_ltd", True)])
+def test_small_networks_learn_identically(kind, pruning, precision):
+    net = network_from_dict(small_plastic_network(7, kind, pruning))
+    rng = np.random.default_rng(11)
+    from neurokit.data import Samples
+
+    samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
+    lava = compare(net, samples, precision)
+    assert lava.spike_counts["out"] > 20
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+def test_digits_network_learns_identically(precision):
+    net = load_network(EXAMPLES / "digits_3class.yaml")
+    compare(net, load_dataset("digits", "train", samples=3, classes=[0, 1, 7], seed=2), precision, classes=(0, 1, 7))
+
+
+def test_reference_network_learns_identically(mnist_root):
+    net = load_network(EXAMPLES / "diehl_cook_3class.yaml")
+    compare(net, load_dataset(MNIST_SPEC, "train", samples=2, classes=[0, 1, 7], seed=2), "fixed", classes=(0, 1, 7))

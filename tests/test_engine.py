@@ -1,0 +1,126 @@
+"""The engine's pieces against the things they copy (NumPy's summation order, Lava's weight
+clipping), its state across calls, its errors, and that choosing it never imports Lava.
+Spike-for-spike agreement with Lava itself is tests/test_conformance.py."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import EXAMPLES, run_cli, tiny_network
+from neurokit.backends.engine import Engine, float_point
+from neurokit.backends.engine.layout import lava_dense_weights
+from neurokit.data import encode_rate
+from neurokit.errors import DataError
+from neurokit.ir import network_from_dict
+from neurokit.quant import compile_params
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 30])
+def test_float_dense_sums_in_numpys_order(rows):
+    """Lava's float Dense computes weights[:, s].sum(axis=1); the engine must get the same bits."""
+    rng = np.random.default_rng(rows)
+    for trial in range(200):
+        n_src = int(rng.integers(1, 800))
+        W = rng.uniform(-1, 1, (rows, n_src)) * 10.0 ** rng.integers(-3, 4)
+        s = rng.random(n_src) < rng.uniform(0, 1)
+        active = np.flatnonzero(s)
+        out = np.empty(rows)
+        float_point.dense_output(out, np.ascontiguousarray(W.T).ravel(), 0, rows, active, len(active), 0)
+        assert np.array_equal(out, W[:, s].sum(axis=1)), (rows, n_src, len(active))
+
+
+def test_pairwise_sum_differs_from_a_plain_loop_so_the_order_matters():
+    a = np.random.default_rng(0).uniform(0, 1, 1000) * 1e3
+    plain = 0.0
+    for x in a:
+        plain += x
+    assert float_point.pairwise_sum(a, 0, len(a)) == a.sum() != plain
+
+
+@pytest.mark.parametrize("excitatory", [True, False])
+@pytest.mark.parametrize("bits", [8, 6, 3])
+def test_dense_weights_are_lavas_clip_and_truncate(excitatory, bits):
+    from lava.utils.weightutils import SignMode, clip_weights, truncate_weights
+
+    w = np.random.default_rng(bits).integers(-300, 300, (7, 9)).astype(np.int32)
+    mode = SignMode.EXCITATORY if excitatory else SignMode.INHIBITORY
+    lava = truncate_weights(clip_weights(w, mode, num_bits=8), mode, bits)
+    assert np.array_equal(lava_dense_weights(w, excitatory, bits), lava)
+
+
+def _tiny(rest_ms=10.0):
+    spec = tiny_network()
+    spec["populations"][0]["encoder"]["rest_ms"] = rest_ms
+    return network_from_dict(spec)
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+def test_one_engine_run_equals_two_consecutive_runs(precision):
+    """State (θ, the Dense buffers) carries across calls like one long Lava run."""
+    net = _tiny(rest_ms=0.0)
+    x = encode_rate(net, np.random.default_rng(1).uniform(0.3, 1, (9, 8)), seed=4)
+    params = compile_params(net, precision)
+    whole = Engine(params).run(x, rasters=True)
+    eng = Engine(params)
+    first, second = eng.run(x[:4], rasters=True), eng.run(x[4:], rasters=True)
+    for pop in whole["rasters"]:
+        joined = np.concatenate([first["rasters"][pop], second["rasters"][pop]])
+        assert np.array_equal(joined, whole["rasters"][pop])
+        assert np.array_equal(second["theta"][pop], whole["theta"][pop])
+    assert whole["theta"]["exc"].max() > 0
+
+
+def test_chunks_and_parallel_blocks_change_nothing():
+    """A non-adaptive network with spikes at the samples' last steps runs in parallel blocks
+    that guess the carry; small chunks force many guesses to be checked and fixed."""
+    spec = tiny_network()
+    spec["populations"][1]["neuron"] = {"kind": "lif", "tau_m_ms": 20, "v_th": 2, "bias": 0.3}
+    spec["populations"][0]["encoder"]["rest_ms"] = 0
+    net = network_from_dict(spec)
+    x = encode_rate(net, np.random.default_rng(2).uniform(0.3, 1, (24, 8)), seed=5)
+    params = compile_params(net, "fixed")
+    eng = Engine(params)
+    assert not eng.layout.adaptive
+    big = eng.run(x, rasters=True)
+    small = Engine(params).run(x, rasters=True, chunk=5)
+    in_order = Engine(params)
+    rows = [in_order.run(x[i:i + 1], rasters=True)["rasters"]["exc"] for i in range(len(x))]
+    assert big["rasters"]["exc"][:-1, :, -1].any(), "no spike crosses a sample boundary: the guess is never wrong"
+    assert np.array_equal(big["rasters"]["exc"], np.concatenate(rows))
+    for pop in big["rasters"]:
+        assert np.array_equal(big["rasters"][pop], small["rasters"][pop])
+
+
+def test_wrong_inputs_give_a_clear_error():
+    params = compile_params(_tiny(), "fixed")
+    with pytest.raises(DataError, match=r"bool \[samples, 8, 50\]"):
+        Engine(params).run(np.zeros((2, 7, 50), bool))
+
+
+def test_choosing_the_engine_never_imports_lava():
+    code = (
+        "import sys, numpy as np\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from conftest import tiny_network\n"
+        "from neurokit.data import Samples\n"
+        "from neurokit.ir import network_from_dict\n"
+        "from neurokit.runner import simulate\n"
+        "net = network_from_dict(tiny_network())\n"
+        "s = Samples(np.full((2, 8), 0.8, np.float32), np.zeros(2, int), 'x')\n"
+        "r = simulate(net, s, backend='engine', progress=False)\n"
+        "assert r.spike_counts['exc'] > 0\n"
+        "print(sorted(m for m in sys.modules if m == 'lava' or m.startswith('lava.')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_cli_runs_the_engine():
+    proc = run_cli("run", EXAMPLES / "digits_3class.yaml", "--data", "digits", "--samples", "3",
+                   "--backend", "engine", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["backend"] == "engine" and out["spike_counts"]["exc"] > 0
