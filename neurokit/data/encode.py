@@ -30,7 +30,8 @@ def encode_rate(net: Network, flat_samples: np.ndarray, seed: int) -> np.ndarray
     rng = np.random.default_rng(seed)
     n, T, on = len(flat_samples), net.steps_per_sample, net.presentation_steps
     spikes = np.zeros((n, inp.size, T), dtype=bool)
-    for a in range(0, n, ENCODE_BLOCK):  # blocks draw the same stream as one call, in less memory
+    for a in range(0, n, ENCODE_BLOCK):
         b = min(n, a + ENCODE_BLOCK)
-        spikes[a:b, :, :on] = rng.random((b - a, inp.size, on)) < p[a:b, :, None]
+        live = p[a:b] > 0  # only inputs that can fire draw random numbers (most pixels are 0)
+        spikes[a:b, :, :on][live] = rng.random((int(live.sum()), on)) < p[a:b][live][:, None]
     return spikes

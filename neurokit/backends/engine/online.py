@@ -30,26 +30,31 @@ CHUNK_SAMPLES = 64
 
 
 @njit(nogil=True)
-def run_online(inputs, gates, g0, has_gates, t0, u, v, refr, theta, prm,
+def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta, prm,
                w, w_off, src, n_src, tgt, n_tgt, exp, buf, buf_off,
-               pc, dT, tT, x, tx, y, ty, tb, update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
+               pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
                counts, raster, record):
-    n, n_in, P = inputs.shape
+    """Samples 0..n−1 of a chunk, P steps each; input spikes as lists: in_idx[in_ptr[k]:in_ptr[k+1]]
+    are the inputs that spike at the chunk's step k. Traces live in xh[E], yh[E] (plastic.py)."""
     N = u.shape[0]
     bias, theta_keep = prm[3], prm[6]
     E = tb.t_epoch
     a_in = np.empty(N, u.dtype)
     spikes = np.zeros(N, np.bool_)
-    active = np.empty(max(n_in, N), np.int64)
+    active = np.empty(max(np.max(n_src), N), np.int64)
     out = np.empty(max(1, np.max(n_tgt)), u.dtype)
     wT = w[w_off[pc]:w_off[pc] + n_src[pc] * n_tgt[pc]].reshape((n_src[pc], n_tgt[pc]))
     post0, n_post = tgt[pc], n_tgt[pc]
-    pre = np.zeros(n_src[pc], np.bool_)
+    pre_idx = np.empty(n_src[pc], np.int64)
+    post_idx = np.empty(n_post, np.int64)
+    x_act = np.empty(n_src[pc], np.int64)
+    y_act = np.empty(n_post, np.int64)
+    n_xact = n_yact = 0
     e_idx = 0
     for b in range(n):
         for j in range(P):
             t = t0 + b * P + j + 1
-            k = b * P + j  # step index within this block of randoms
+            k = b * P + j  # step index within this chunk (inputs, randoms)
             if j == 0:
                 u[:] = 0
                 v[:] = 0
@@ -59,13 +64,13 @@ def run_online(inputs, gates, g0, has_gates, t0, u, v, refr, theta, prm,
                     for q in range(n_post):
                         same = same and gates[b + g0, q] == gates[b + g0 - 1, q]
                     if not same:
-                        y[1, :] = gates[b + g0]
+                        yh[E, 1, :] = gates[b + g0]
             a_in[:] = 0
             for c in range(len(src)):
                 for i in range(n_tgt[c]):
                     kernels.add_into(a_in, tgt[c] + i, buf[buf_off[c] + i])
             for m in range(N):
-                if u[m] == 0 and v[m] == 0 and a_in[m] == 0 and refr[m] == 0 and bias[m] == 0:
+                if u[m] == 0 and v[m] == 0 and a_in[m] == 0 and refr[m] == 0 and bias[m] == 0 and theta[m] >= 0:
                     theta[m] = kernels.resting_theta(theta[m], theta_keep[m])
                     spikes[m] = False
                     continue
@@ -75,30 +80,59 @@ def run_online(inputs, gates, g0, has_gates, t0, u, v, refr, theta, prm,
                     counts[b, m] += 1
                     if record:
                         raster[b, m, j] = True
-            for c in range(len(src)):  # Dense outputs for t + 1, from the spikes of t
-                n_active = 0
-                for i in range(n_src[c]):
-                    fired = inputs[b, i, j] if src[c] < 0 else spikes[src[c] + i]
-                    if fired:
-                        active[n_active] = i
-                        n_active += 1
-                    if c == pc:
-                        pre[i] = fired
+            n_pre_sp = 0
+            for c in range(len(src)):  # Dense outputs for t + 1, from the spikes of t (before learning)
+                if src[c] < 0:
+                    lo, hi = in_ptr[k], in_ptr[k + 1]
+                    n_active = hi - lo
+                    for q in range(n_active):
+                        active[q] = in_idx[lo + q]
+                else:
+                    n_active = 0
+                    for i in range(n_src[c]):
+                        if spikes[src[c] + i]:
+                            active[n_active] = i
+                            n_active += 1
+                if c == pc:
+                    n_pre_sp = n_active
+                    pre_idx[:n_active] = active[:n_active]
                 for i in range(n_tgt[c]):
                     buf[buf_off[c] + i] = 0
                 if n_active:
                     kernels.dense_output(out, w, w_off[c], n_tgt[c], active, n_active, exp[c])
                     for i in range(n_tgt[c]):
                         buf[buf_off[c] + i] = out[i]
+            n_post_sp = 0
+            for q in range(n_post):
+                if spikes[post0 + q]:
+                    post_idx[n_post_sp] = q
+                    n_post_sp += 1
             within = t % E
             if within == 0:
                 within = E
-            process_spikes(x, tx, pre, within, tb.x_imp, 0.0, fixed, tb.x_frac)
-            process_spikes(y, ty, spikes[post0:post0 + n_post], within, tb.y_imp, r_yi[2 * k + 1], fixed, tb.y_frac)
+            n_xact = process_spikes(xh[E], tx, pre_idx, n_pre_sp, within, tb.x_imp, 0.0, fixed, tb.x_frac, x_act, n_xact)
+            for q in range(n_xact):
+                x0[x_act[q]] = True
+            n_yact = process_spikes(yh[E], ty, post_idx, n_post_sp, within, tb.y_imp, r_yi[2 * k + 1], fixed, tb.y_frac,
+                                    y_act, n_yact)
+            for q in range(n_yact):
+                y0[y_act[q]] = True
             if t % E == 0:
-                learn_epoch(t, wT, dT, tT, x, tx, y, ty, tb, update, r_xd[2 * k + 2], r_xi[2 * k + 2],
-                            r_yd[2 * k + 2], r_yi[2 * k + 2], r_cv[e_idx], fixed)
+                learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update,
+                            r_xd[2 * k + 2], r_xi[2 * k + 2], r_yd[2 * k + 2], r_yi[2 * k + 2], r_cv[e_idx], fixed)
                 e_idx += 1
+                n_xact = n_yact = 0
+
+
+def spike_lists(inputs: np.ndarray):
+    """Bool [n, n_in, P] -> (ptr [n·P + 1], idx): the inputs spiking at each step, in order."""
+    n, n_in, P = inputs.shape
+    b, i, j = np.nonzero(inputs)
+    order = np.lexsort((i, j, b))
+    step = (b * P + j)[order]
+    ptr = np.zeros(n * P + 1, np.int64)
+    np.cumsum(np.bincount(step, minlength=n * P), out=ptr[1:])
+    return ptr, i[order].astype(np.int64)
 
 
 def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | None = None, rng_seed: int = 0,
@@ -128,13 +162,14 @@ def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | No
     buf = np.zeros(int(L.n_tgt.sum()), dtype)
     n_pre, n_post = int(L.n_src[pc]), int(L.n_tgt[pc])
     dT, tT = np.zeros((n_pre, n_post), dtype), np.zeros((n_pre, n_post), dtype)
-    x, tx = np.zeros((2, n_pre)), np.zeros(n_pre, np.int64)
-    y, ty = np.zeros((3, n_post)), np.zeros(n_post, np.int64)
+    E = tb.t_epoch
+    xh, tx, x0 = np.zeros((E + 1, 2, n_pre)), np.zeros(n_pre, np.int64), np.zeros(n_pre, bool)
+    yh, ty, y0 = np.zeros((E + 1, 3, n_post)), np.zeros(n_post, np.int64), np.zeros(n_post, bool)
     g = np.zeros((len(inputs), n_post))
     has_gates = bool(gates) and conn.label in gates
     if has_gates:
         g[:] = gates[conn.label]
-        y[1] = g[0]
+        yh[E, 1] = g[0]
     n, _, P = inputs.shape
     counts = np.zeros((n, N), np.int64)
     raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
@@ -144,9 +179,10 @@ def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | No
         b = min(n, a + CHUNK_SAMPLES)
         r_xd, r_xi, r_yd, r_yi, r_cv = randoms.block((b - a) * P)
         g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
-        run_online(np.ascontiguousarray(inputs[a:b], bool), g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
+        ptr, idx = spike_lists(inputs[a:b])
+        run_online(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
                    L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, buf, buf_off,
-                   pc, dT, tT, x, tx, y, ty, tb, update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
+                   pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
                    counts[a:b], raster[a:b] if rasters else raster, rasters)
         if on_progress:
             on_progress(b)

@@ -69,6 +69,10 @@ class RuleTables(NamedTuple):
     y_frac: np.ndarray     # [3]
     x_keep: np.ndarray     # [2] e^(−1/τ), 0 for τ = 0
     y_keep: np.ndarray     # [3]
+    x_lut_floor: np.ndarray  # [2, 128] ⌊e^(−1/τ)·v⌋ for each 7-bit trace value v (fixed point)
+    x_lut_frac: np.ndarray   # [2, 128] its fraction
+    y_lut_floor: np.ndarray  # [3, 128]
+    y_lut_frac: np.ndarray   # [3, 128]
 
 
 def tables_from_rule(rule) -> RuleTables:
@@ -104,7 +108,17 @@ def tables_from_rule(rule) -> RuleTables:
         t_epoch=int(rule.t_epoch),
         x_imp=x_imp, y_imp=y_imp, x_tau=x_tau, y_tau=y_tau, rng_seed=int(rule.rng_seed),
         x_frac=_impulse_frac(x_imp), y_frac=_impulse_frac(y_imp), x_keep=trace_keep(x_tau), y_keep=trace_keep(y_tau),
+        **_decay_tables("x", x_tau), **_decay_tables("y", y_tau),
     )
+
+
+def _decay_tables(name: str, taus: np.ndarray) -> dict:
+    """Lava decays a trace as `np.exp(-1 / taus) * trace` (float64), floors it and rounds up with
+    probability equal to the fraction; for 7-bit traces both parts are tabulated once, with the
+    same float operations."""
+    values = np.arange(TRACE_MAX + 1, dtype=np.int64)
+    decayed = np.exp(-1 / np.where(taus != 0, taus, 1.0)[:, np.newaxis]) * values  # same as Lava's
+    return {f"{name}_lut_floor": np.floor(decayed), f"{name}_lut_frac": decayed % 1}
 
 
 def _impulse_frac(imp: np.ndarray) -> np.ndarray:
@@ -134,7 +148,7 @@ class LearningRandoms:
         self._cv = np.random.default_rng(2)
         self._last = [self._gens[0].random(1)[0], self._gens[1].integers(0, 128, size=1, dtype=int)[0],
                       self._gens[2].random(1)[0], self._gens[3].integers(0, 128, size=1, dtype=int)[0]]
-        self._cv_last = self._cv.random(1)[0]
+        self._cv.random(1)  # the value drawn at construction is never used: run_lrn advances first
         self.t = 0
         self.t_epoch = t_epoch
 
@@ -160,13 +174,12 @@ def _stoch(values, r, p):
 
 
 @njit
-def process_spikes(trace, tsp, spiked, within, imp, r_imp, fixed, frac):
-    """Record within-epoch spike times; a second spike in the epoch adds the impulse now.
-    x traces use random 0 (Lava passes 0); y traces the stream value. frac: impulse fraction
-    ×256 (fixed point)."""
-    for i in range(len(spiked)):
-        if not spiked[i]:
-            continue
+def process_spikes(trace, tsp, idx, n_idx, within, imp, r_imp, fixed, frac, act, n_act):
+    """Neurons idx[:n_idx] spiked: record the within-epoch time; a second spike in the epoch
+    adds the impulse now (x traces use random 0, as Lava passes 0; y traces the stream value).
+    Neurons new to this epoch are appended to act; returns the new count."""
+    for q in range(n_idx):
+        i = idx[q]
         if tsp[i] > 0:
             for r in range(trace.shape[0]):
                 if fixed:
@@ -174,34 +187,46 @@ def process_spikes(trace, tsp, spiked, within, imp, r_imp, fixed, frac):
                     trace[r, i] = min(max(v, 0.0), TRACE_MAX)
                 else:
                     trace[r, i] += imp[r]
+        else:
+            act[n_act] = i
+            n_act += 1
         tsp[i] = within
+    return n_act
 
 
 @njit
-def trace_history(trace, tsp, E, keep, imp, frac, r_dec, r_imp, fixed):
-    """History [E + 1, traces, n] through one epoch: decay each step, impulses at the spike times."""
-    n_tr, n = trace.shape
-    hist = np.zeros((E + 1, n_tr, n))
-    hist[0] = trace
+def trace_history(hist, tsp, act, n_act, E, keep, imp, frac, lut_floor, lut_frac, r_dec, r_imp, fixed):
+    """Traces through one epoch, in place: hist[E] holds the traces (the state) on entry and on
+    exit, hist[k] their value at within-epoch step k. Each step decays every trace (fixed:
+    ⌊e^(−1/τ)·x⌋ + [r < frac], from a table over the 128 trace values), then the neurons that
+    spiked at k take their impulse. hist[0] is never read (a dependency at time 0 is 0)."""
+    n_tr, n = hist.shape[1], hist.shape[2]
     for k in range(1, E + 1):
+        src = E if k == 1 else k - 1
         for r in range(n_tr):
             if keep[r] == 0.0:
-                continue  # τ = 0: Lava leaves the history at 0
+                if imp[r] != 0.0 or E > 1:
+                    hist[k, r, :] = 0.0  # τ = 0: Lava leaves the history at 0
+                continue
             for i in range(n):
-                v = keep[r] * hist[k - 1, r, i]
-                if fixed:
-                    hist[k, r, i] = _stoch(math.floor(v), r_dec, v % 1.0)
+                x = hist[src, r, i]
+                if x == 0.0:
+                    hist[k, r, i] = 0.0
+                elif fixed:
+                    v = int(x)
+                    hist[k, r, i] = lut_floor[r, v] + (1.0 if r_dec < lut_frac[r, v] else 0.0)
                 else:
-                    hist[k, r, i] = v
-        for i in range(n):
-            if tsp[i] == k:
-                for r in range(n_tr):
-                    if fixed:
-                        v = _stoch(hist[k, r, i] + math.floor(imp[r]), r_imp, frac[r])
-                        hist[k, r, i] = min(max(v, 0.0), TRACE_MAX)
-                    else:
-                        hist[k, r, i] += imp[r]
-    return hist
+                    hist[k, r, i] = keep[r] * x
+        for q in range(n_act):
+            i = act[q]
+            if tsp[i] != k:
+                continue
+            for r in range(n_tr):
+                if fixed:
+                    v = _stoch(hist[k, r, i] + math.floor(imp[r]), r_imp, frac[r])
+                    hist[k, r, i] = min(max(v, 0.0), TRACE_MAX)
+                else:
+                    hist[k, r, i] += imp[r]
 
 
 @njit(inline="always")
@@ -236,16 +261,17 @@ def finish(target, old, acc, r_cv, fixed, sign_mode):
 
 
 @njit
-def learn_epoch(t, wT, dT, tT, x, tx, y, ty, tb, update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
-    """Lava's run_lrn at the end of an epoch (step t): dependencies, trace histories, every
-    synapse a product touches updated from the old values by `update` (the rule compiled by
-    rulegen.py), traces moved on, epoch reset."""
+def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update,
+                r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
+    """Lava's run_lrn at the end of an epoch (step t): trace histories, every synapse a product
+    touches updated from the old values by `update` (the rule compiled by rulegen.py), epoch
+    reset. x_act / y_act list the pre / post neurons that spiked in the epoch (x0, y0 true)."""
     E = tb.t_epoch
     n_pre, n_post = wT.shape
-    x0 = tx > 0
-    y0 = ty > 0
-    xh = trace_history(x, tx, E, tb.x_keep, tb.x_imp, tb.x_frac, r_xd, r_xi, fixed)
-    yh = trace_history(y, ty, E, tb.y_keep, tb.y_imp, tb.y_frac, r_yd, r_yi, fixed)
+    trace_history(xh, tx, x_act, n_xact, E, tb.x_keep, tb.x_imp, tb.x_frac, tb.x_lut_floor, tb.x_lut_frac,
+                  r_xd, r_xi, fixed)
+    trace_history(yh, ty, y_act, n_yact, E, tb.y_keep, tb.y_imp, tb.y_frac, tb.y_lut_floor, tb.y_lut_frac,
+                  r_yd, r_yi, fixed)
     u = 0.0
     if tb.decimate >= 0 and (t // E) % (1 << tb.decimate) == 0:
         u = 1.0
@@ -254,18 +280,24 @@ def learn_epoch(t, wT, dT, tT, x, tx, y, ty, tb, update, r_xd, r_xi, r_yd, r_yi,
         has_x |= tb.dep[p] == 0
         has_y |= tb.dep[p] == 1
         every |= tb.dep[p] == 2 and u == 1.0
-    for i in range(n_pre):  # columns of pre neurons that spiked (or all, on a u epoch)
-        if every or (has_x and x0[i]):
+    if every:
+        for i in range(n_pre):
             for j in range(n_post):
                 update(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
-    if has_y and not every:  # rows of post neurons that spiked, minus what the columns did
-        for j in range(n_post):
-            if y0[j]:
+    else:
+        if has_x:  # columns of pre neurons that spiked
+            for q in range(n_xact):
+                for j in range(n_post):
+                    update(x_act[q], j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
+        if has_y:  # rows of post neurons that spiked, minus what the columns did
+            for q in range(n_yact):
+                j = y_act[q]
                 for i in range(n_pre):
                     if not (has_x and x0[i]):
                         update(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
-    x[:] = xh[E]
-    y[:] = yh[E]
-    tx[:] = 0
-    ty[:] = 0
-
+    for q in range(n_xact):
+        tx[x_act[q]] = 0
+        x0[x_act[q]] = False
+    for q in range(n_yact):
+        ty[y_act[q]] = 0
+        y0[y_act[q]] = False
