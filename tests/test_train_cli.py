@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from conftest import EXAMPLES, run_cli
 from neurokit.ir import load_network
@@ -51,3 +52,34 @@ def test_train_refuses_bad_requests_without_writing(tmp_path):
     assert not out.exists() and list(tmp_path.iterdir()) == []
     (line,) = assert_clean_failure(run_cli("evaluate", EXAMPLES / "digits_3class.yaml", "--data", "digits"))
     assert "pass --classes" in line
+
+
+def test_engine_training_writes_the_network_lava_writes(tmp_path):
+    outs = {}
+    for backend in ("lava", "engine"):
+        out = tmp_path / backend
+        proc = run_cli("train", EXAMPLES / "digits_3class.yaml", "--data", "digits", "--classes", "0,1,7",
+                       "--train-samples", "4", "--seed", "5", "--out", out, "--backend", backend, "--json")
+        assert proc.returncode == 0, proc.stderr
+        outs[backend] = load_network(out / "network.yaml")
+    lava, engine = outs["lava"], outs["engine"]
+    assert lava.connections[0].weights == engine.connections[0].weights
+    assert lava.population("exc").neuron.theta_init == engine.population("exc").neuron.theta_init
+
+
+def test_learning_curve_experiment(tmp_path):
+    out = tmp_path / "curve"
+    proc = run_cli("experiment", "learning-curve", "--data", "digits", "--net", EXAMPLES / "digits_3class.yaml",
+                   "--classes", "0,1,7", "--step", "5", "--max-train", "10", "--test-samples", "12",
+                   "--seeds", "0,1", "--backend", "engine", "--out", out, "--json")
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout)
+    assert res["train_images"] == [5, 10] and set(res["per_seed"]) == {"0", "1"}
+    acc = np.array(list(res["per_seed"].values()))
+    assert np.all((0 <= acc) & (acc <= 1))
+    assert res["mean"] == pytest.approx(acc.mean(axis=0).round(4).tolist(), abs=1e-4)
+    assert (out / "learning_curve.png").read_bytes()[:4] == b"\x89PNG"
+    assert json.loads((out / "learning_curve.json").read_text())["std"] == res["std"]
+    (line,) = assert_clean_failure(run_cli("experiment", "learning-curve", "--data", "digits", "--classes", "0,1,7",
+                                           "--step", "30", "--max-train", "100", "--out", tmp_path / "bad"))
+    assert "multiple of --step" in line and not (tmp_path / "bad").exists()

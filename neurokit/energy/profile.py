@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+from neurokit.ir.base import SelfChecked
 
 PROFILE_SCHEMA_VERSION = 1
 
@@ -82,7 +84,7 @@ class Assumption(_Strict):
     energy_from: str
 
 
-class HardwareProfile(_Strict):
+class HardwareProfile(_Strict, SelfChecked):
     schema_version: Literal[1] = PROFILE_SCHEMA_VERSION
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str
@@ -96,12 +98,8 @@ class HardwareProfile(_Strict):
     assumptions: list[Assumption] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _check(self):
-        problems = list(_problems(self))
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
+    def problems(self):
+        return _problems(self)
 
     def joules(self, figure: str) -> float:
         return self.energy[figure].si(ENERGY_UNITS)

@@ -1,8 +1,25 @@
 """Shared base for IR models: strict (unknown keys are errors) and validated on assignment."""
-from pydantic import BaseModel, ConfigDict
+from typing import Iterable
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 SCHEMA_VERSION = 1
 
 
 class IRModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class SelfChecked(BaseModel):
+    """A model that checks itself as a whole after its fields: `problems()` yields one
+    'path: what is wrong' line per problem, and all of them are raised together."""
+
+    def problems(self) -> Iterable[str]:
+        return ()
+
+    @model_validator(mode="after")
+    def _check_problems(self):
+        problems = list(self.problems())
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self

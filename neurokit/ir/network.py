@@ -5,9 +5,9 @@ from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from neurokit.ir.base import SCHEMA_VERSION, IRModel
+from neurokit.ir.base import SCHEMA_VERSION, IRModel, SelfChecked
 from neurokit.ir.connections import Connection, DenseConnection, SparseConnection
 from neurokit.ir.populations import InputPopulation, NeuronPopulation, Population
 
@@ -22,7 +22,7 @@ class Readout(IRModel):
     classes: list[int] | None = None
 
 
-class Network(IRModel):
+class Network(IRModel, SelfChecked):
     schema_version: Literal[1] = SCHEMA_VERSION
     name: str
     dt_ms: float = Field(1.0, gt=0, description="simulation time step, ms")
@@ -72,13 +72,8 @@ class Network(IRModel):
             out[c.label] = c.matrix(src.size, tgt.size, rng)
         return out
 
-    # -- validation ---------------------------------------------------------------------------
-    @model_validator(mode="after")
-    def _check(self):
-        problems = list(_problems(self))
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
+    def problems(self):
+        return _problems(self)
 
 
 def _problems(net: Network):
