@@ -173,7 +173,7 @@ def _stoch(values, r, p):
     return values + (1.0 if r < p else 0.0)
 
 
-@njit
+@njit(inline="always")
 def process_spikes(trace, tsp, idx, n_idx, within, imp, r_imp, fixed, frac, act, n_act):
     """Neurons idx[:n_idx] spiked: record the within-epoch time; a second spike in the epoch
     adds the impulse now (x traces use random 0, as Lava passes 0; y traces the stream value).
@@ -194,7 +194,7 @@ def process_spikes(trace, tsp, idx, n_idx, within, imp, r_imp, fixed, frac, act,
     return n_act
 
 
-@njit
+@njit(inline="always")
 def trace_history(hist, tsp, act, n_act, E, keep, imp, frac, lut_floor, lut_frac, r_dec, r_imp, fixed):
     """Traces through one epoch, in place: hist[E] holds the traces (the state) on entry and on
     exit, hist[k] their value at within-epoch step k. Each step decays every trace (fixed:
@@ -260,7 +260,7 @@ def finish(target, old, acc, r_cv, fixed, sign_mode):
     return min(max(acc, -257.0), 255.0)
 
 
-@njit
+@njit(inline="always")
 def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update,
                 r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
     """Lava's run_lrn at the end of an epoch (step t): trace histories, every synapse a product
