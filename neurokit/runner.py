@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurokit.backends import check_backend
+from neurokit.backends.lava.watchdog import STALL_TIMEOUT_S
 from neurokit.data import Samples, encode_rate
 from neurokit.ir import Network
 from neurokit.progress import progress_bar
@@ -62,7 +63,7 @@ def execute(
     labels: np.ndarray | None = None,
     progress: bool = True,
     desc: str | None = None,
-    stall_timeout_s: float = 120.0,
+    stall_timeout_s: float = STALL_TIMEOUT_S,
 ) -> RunResult:
     """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample]) through
     `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
@@ -105,7 +106,7 @@ def simulate(
     seed: int = 0,
     rasters: bool = False,
     progress: bool = True,
-    stall_timeout_s: float = 120.0,
+    stall_timeout_s: float = STALL_TIMEOUT_S,
 ) -> RunResult:
     """Inference: spikes of every population for each sample (learning off)."""
     check_backend(backend)

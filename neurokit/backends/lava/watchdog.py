@@ -22,6 +22,11 @@ from typing import Any, Callable
 
 from neurokit.errors import RunError
 
+# A failing Lava child is reported at once by the worker's monitor; these bounds are for a run
+# that hangs without failing. They are generous because a loaded machine can slow Lava's CPU
+# simulator tenfold (measured: one sample took > 120 s at load average 30 on 2 cores).
+STALL_TIMEOUT_S = float(os.environ.get("NEUROKIT_STALL_TIMEOUT_S", 600))
+STARTUP_TIMEOUT_S = float(os.environ.get("NEUROKIT_STARTUP_TIMEOUT_S", 900))
 PROGRESS_PREFIX = "\x1enk:progress "
 ERROR_PREFIX = "\x1enk:error "
 
@@ -31,8 +36,8 @@ def run_isolated(
     payload: Any,
     *,
     on_progress: Callable[[int], None] | None = None,
-    startup_timeout_s: float = 300.0,
-    stall_timeout_s: float = 120.0,
+    startup_timeout_s: float = STARTUP_TIMEOUT_S,
+    stall_timeout_s: float = STALL_TIMEOUT_S,
 ) -> Any:
     """Call `target` ('module:function', called as fn(payload, report, monitor)) in a watched worker
     process and return its result."""
