@@ -208,15 +208,16 @@ def trace_history(hist, tsp, act, n_act, E, keep, imp, frac, lut_floor, lut_frac
                 if imp[r] != 0.0 or E > 1:
                     hist[k, r, :] = 0.0  # τ = 0: Lava leaves the history at 0
                 continue
+            src_row, dst_row, lf, lfr, kr = hist[src, r], hist[k, r], lut_floor[r], lut_frac[r], keep[r]
             for i in range(n):
-                x = hist[src, r, i]
+                x = src_row[i]
                 if x == 0.0:
-                    hist[k, r, i] = 0.0
+                    dst_row[i] = 0.0
                 elif fixed:
                     v = int(x)
-                    hist[k, r, i] = lut_floor[r, v] + (1.0 if r_dec < lut_frac[r, v] else 0.0)
+                    dst_row[i] = lf[v] + (1.0 if r_dec < lfr[v] else 0.0)
                 else:
-                    hist[k, r, i] = keep[r] * x
+                    dst_row[i] = kr * x
         for q in range(n_act):
             i = act[q]
             if tsp[i] != k:
