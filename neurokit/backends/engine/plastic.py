@@ -262,7 +262,7 @@ def finish(target, old, acc, r_cv, fixed, sign_mode):
 
 
 @njit(inline="always")
-def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update,
+def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update_all, update_x, update_y,
                 r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
     """Lava's run_lrn at the end of an epoch (step t): trace histories, every synapse a product
     touches updated from the old values by `update` (the rule compiled by rulegen.py), epoch
@@ -284,18 +284,22 @@ def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_y
     if every:
         for i in range(n_pre):
             for j in range(n_post):
-                update(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
+                update_all(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
     else:
         if has_x:  # columns of pre neurons that spiked
             for q in range(n_xact):
+                i = x_act[q]
                 for j in range(n_post):
-                    update(x_act[q], j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
+                    if y0[j]:
+                        update_all(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
+                    else:
+                        update_x(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
         if has_y:  # rows of post neurons that spiked, minus what the columns did
             for q in range(n_yact):
                 j = y_act[q]
                 for i in range(n_pre):
                     if not (has_x and x0[i]):
-                        update(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
+                        update_y(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
     for q in range(n_xact):
         tx[x_act[q]] = 0
         x0[x_act[q]] = False

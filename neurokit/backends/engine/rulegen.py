@@ -54,12 +54,15 @@ def _factor_expr(var: int, dep: int) -> str:
     return {P.X0: _dep_expr(0), P.Y0: _dep_expr(1), P.W: "w", P.D: "d", P.T: "tg", P.C: "0.0"}[var]
 
 
-def rule_source(tb: P.RuleTables, fixed: bool, sign_mode: int) -> str:
+def rule_source(tb: P.RuleTables, fixed: bool, sign_mode: int, deps: tuple = (0, 1, 2)) -> str:
+    """Source of `update` with the products whose dependency is in `deps` (a product whose
+    dependency is false adds exactly 0, so a synapse known to have x0 false can use the y0-only
+    variant, and vice versa)."""
     lines = ["def update(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv):",
              "    w, d, tg = float(wT[i, j]), float(dT[i, j]), float(tT[i, j])"]
     outs = ["w", "d", "tg"]
     for target, name in enumerate(P.TARGETS):
-        products = [p for p in range(len(tb.target)) if tb.target[p] == target]
+        products = [p for p in range(len(tb.target)) if tb.target[p] == target and int(tb.dep[p]) in deps]
         if not products:
             continue
         old = outs[target]
@@ -92,8 +95,12 @@ def rule_source(tb: P.RuleTables, fixed: bool, sign_mode: int) -> str:
 
 
 def compile_rule(tb: P.RuleTables, fixed: bool, sign_mode: int):
-    """The jitted `update` for this rule (cached per generated source)."""
-    source = rule_source(tb, fixed, sign_mode)
+    """Three jitted `update`s for this rule: all products, x0- and u-dependent only (for a
+    synapse whose post neuron did not spike), y0- and u-dependent only (pre did not spike)."""
+    return tuple(_compile(rule_source(tb, fixed, sign_mode, deps)) for deps in ((0, 1, 2), (0, 2), (1, 2)))
+
+
+def _compile(source: str):
     if source not in _cache:
         namespace = {"math": math, "_clip": _clip, "_acc": _acc, "_sign": _sign, "finish": P.finish}
         exec(compile(source, "<neurokit learning rule>", "exec"), namespace)
