@@ -22,7 +22,6 @@ to `dw`; without pruning the strings above are unchanged.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from neurokit.errors import QuantizationError
