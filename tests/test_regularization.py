@@ -15,7 +15,7 @@ def test_regularization_experiment_writes_table_accuracy_and_weight_images(tmp_p
         assert set(row) == {"without", "with"} and all(isinstance(v, int) and v >= 0 for v in row.values())
     assert set(res["accuracy"]) == {"without", "with"}
     assert all(0 <= a <= 1 for a in res["accuracy"].values())
-    assert res["timer"]["S1"]["dw_term"] == "- 5 * 2^-7 * u7 * w * (t + 1)"  # 7500 ms in fixed point
+    assert res["timer"]["S1"]["dw_term"] == "- 5 * 2^-7 * u7 * w * t"  # 7500 ms in fixed point
     assert 0 <= res["pruned_fraction"]["with"]["S1"] <= 1
     assert sorted(p.name for p in out.iterdir()) == ["results.json", "weights.npz", "weights_neuron.png"]
     assert (out / "weights_neuron.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -77,8 +77,9 @@ def figure(res: dict, tau_prun_ms: float, k_p: float, precision: str) -> bytes:
     ax.plot(x, exact_factor(x, t["tau_eff_ms"], k_p), "C0-", lw=1, label=f"exact, τ_eff = {t['tau_eff_ms']:.0f} ms")
     ax.plot(x, _trajectory(t["c"], t["macro_epoch_steps"], precision, n), "C1-", lw=0.8, label="realised (prediction)")
     ax.errorbar([r["elapsed_ms"] for r in res["rows"]], [r["measured"] for r in res["rows"]],
-                yerr=[[r["measured"] - r["measured_min"] for r in res["rows"]],
-                      [r["measured_max"] - r["measured"] for r in res["rows"]]],
+                # max(0, …): identical synapses (float) give a spread of ±1 ulp around their mean
+                yerr=[[max(0.0, r["measured"] - r["measured_min"]) for r in res["rows"]],
+                      [max(0.0, r["measured_max"] - r["measured"]) for r in res["rows"]]],
                 fmt="o", color="C3", ms=4, label=f"measured ({res['backend']}, {precision} point)")
     ax.set_xlabel("time since the last presynaptic spike (ms)")
     ax.set_ylabel("w / w(t_s)")

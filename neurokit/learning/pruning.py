@@ -9,23 +9,27 @@ macro-epoch is 2^K learning epochs, M = t_epoch · 2^K time steps (`uK` fires on
 epoch):
 
     dt  = "2 * uK - x0 * t"                       t ← t + 2 per macro-epoch, 0 at a pre spike
-    dw += "- m * 2^e * uK * w * (t + 1)"          w ← w · (1 − c · (t + 1))
+    dw += "- m * 2^e * uK * w * t"                w ← w · (1 − c · t)
 
-At the n-th macro-epoch after a pre spike t = 2(n − 1), so w shrinks by c·(2n − 1) and, since
-Σ_{n=1..N} (2n − 1) = N²,
+At the n-th macro-epoch boundary after a pre spike t = 2(n − 1), so w shrinks by c·2(n − 1)
+and, since Σ_{n=1..N} 2(n − 1) = N(N − 1) = (N − ½)² − ¼,
 
-    w_N = w(t_s) · Π_{n=1..N} (1 − c (2n − 1))  ≈  w(t_s) · exp(−c N²).
+    w_N = w(t_s) · Π_{n=1..N} (1 − 2c (n − 1))  ≈  w(t_s) · exp(−c (N − ½)²).
 
-Matching exp(−c N²) with exp(−k_p (N M dt / τ)²) gives
+A spike falls anywhere inside its macro-epoch, so at the N-th boundary (N − ½) macro-epochs have
+passed on average: the timer follows the Gaussian in steps of one macro-epoch. A synapse whose
+input fires in every macro-epoch has t = 0 at every boundary and keeps its weight, as in the
+exact rule (which takes only k_p (Δ/τ)² per inter-spike interval Δ). Matching
+exp(−c (N − ½)²) with exp(−k_p ((N − ½) M dt / τ)²) gives
 
     c = k_p (M dt / τ)²,        τ_eff = M · dt · sqrt(k_p / c).
 
-c is the literal m·2^e times the hidden shift of the product w × (t + 1) in fixed point: the
+c is the literal m·2^e times the hidden shift of the product w × t in fixed point: the
 accumulator holds 15 bits, so a product of factors 9 + 9 bits wide (+ 4 for the mantissa) is
 shifted right by 7 (LAVA_NOTES.md), c = m · 2^(e − 7); float has no shift, c = m · 2^e. The
 literal needs m ∈ 1..7, e ∈ −7..8 and K is one decimal digit (u0..u9), so τ_eff takes discrete
 values (`reachable_taus`). In fixed point t saturates at 255: from the 128th macro-epoch on the
-decay is geometric, (1 − 256 c) per macro-epoch.
+decay is geometric, (1 − 255 c) per macro-epoch.
 
 Choice: the nearest reachable τ_eff (in log) among the (K, m, e) whose curve stays within
 SHAPE_TOL of the exact Gaussian and which give at least MIN_EPOCHS_PER_TAU macro-epochs per τ;
@@ -48,7 +52,7 @@ K_RANGE = range(0, 10)                     # uK: one decimal digit
 MANTISSAS = range(1, 8)
 EXPONENTS = range(-7, 9)
 TAU_TOLERANCE = 0.06       # |τ_eff/τ − 1| allowed: fixed covers its whole range within this
-SHAPE_TOL = 0.03           # max |realised − exact| / w(t_s) at macro-epoch boundaries
+SHAPE_TOL = 0.03           # max |realised − exact| / w(t_s) at macro-epoch boundaries (N − ½ epochs)
 MIN_EPOCHS_PER_TAU = 8     # time resolution: one macro-epoch ≤ τ/8
 
 
@@ -82,7 +86,7 @@ class PruningCode:
     @property
     def dw_term(self) -> str:
         lit = f"{self.mantissa} * 2^{self.exponent}" if self.exponent else str(self.mantissa)
-        return f"- {lit} * u{self.K} * w * (t + 1)"
+        return f"- {lit} * u{self.K} * w * t"
 
     def summary(self) -> dict:
         return {"tau_requested_ms": self.tau_requested_ms, "tau_eff_ms": round(self.tau_eff_ms, 3),
@@ -91,9 +95,9 @@ class PruningCode:
 
 
 def realised_factors(c: float, n: int, precision: str) -> np.ndarray:
-    """w_N / w(t_s) for N = 0..n: Π_{k=1..N} max(0, 1 − c · (min(2(k − 1), T_MAX) + 1))."""
+    """w_N / w(t_s) for N = 0..n: Π_{k=1..N} max(0, 1 − c · min(2(k − 1), T_MAX))."""
     t = np.minimum(2.0 * np.arange(n), T_MAX[precision])
-    return np.concatenate([[1.0], np.cumprod(np.maximum(0.0, 1.0 - c * (t + 1)))])
+    return np.concatenate([[1.0], np.cumprod(np.maximum(0.0, 1.0 - c * t))])
 
 
 def exact_factor(elapsed_ms, tau_ms: float, k_p: float):
@@ -102,10 +106,11 @@ def exact_factor(elapsed_ms, tau_ms: float, k_p: float):
 
 
 def shape_error(c: float, k_p: float, precision: str) -> float:
-    """max_N |w_N − exp(−c N²)| / w(t_s), up to where the exact curve is below 1e-4."""
-    n = int(math.ceil(math.sqrt(9.3 / c))) + 1
-    N = np.arange(n + 1)
-    return float(np.max(np.abs(realised_factors(c, n, precision) - np.exp(-c * N**2))))
+    """max_N |w_N − exp(−c (N − ½)²)| / w(t_s) over N ≥ 1, up to where the exact curve is below
+    1e-4 (at the N-th boundary N − ½ macro-epochs have passed since the spike, on average)."""
+    n = int(math.ceil(math.sqrt(9.3 / c))) + 2
+    N = np.arange(1, n + 1)
+    return float(np.max(np.abs(realised_factors(c, n, precision)[1:] - np.exp(-c * (N - 0.5) ** 2))))
 
 
 def _candidates(k_p: float, precision: str, dt_ms: float, t_epoch: int):
@@ -162,7 +167,7 @@ def timer_trajectory(code: PruningCode, w0: float, pre_steps, n_steps: int, t_ep
 
     At each learning epoch (time_step % t_epoch == 0), with u = [time_step / t_epoch ≡ 0 mod 2^K]
     and x0 = [a pre spike reached the synapse in the epoch], from the values before the epoch:
-        w ← max(0, w − u·c·w·(t + 1)),   t ← min(T_MAX, t + 2u − x0·t).
+        w ← max(0, w − u·c·w·t),   t ← min(T_MAX, t + 2u − x0·t).
     This is exact for float mode. With `randoms` (one uniform number per learning epoch: the
     stream of Lava's stochastic rounding) a fixed-mode code is replayed in Lava's integer
     arithmetic instead (`_fixed_step`); without, fixed mode gets the float recursion, its mean.
@@ -178,7 +183,7 @@ def timer_trajectory(code: PruningCode, w0: float, pre_steps, n_steps: int, t_ep
             if fixed:
                 w = _fixed_step(code, w, t, u, randoms[epoch])
             elif u:
-                w = max(0.0, w - code.c * w * (t + 1))
+                w = max(0.0, w - code.c * w * t)
             t = min(T_MAX[code.precision], t + 2 * u - (t if x0 else 0))
             x0, epoch = False, epoch + 1
         out[step - 1] = w
@@ -187,10 +192,10 @@ def timer_trajectory(code: PruningCode, w0: float, pre_steps, n_steps: int, t_ep
 
 def _fixed_step(code: PruningCode, w: int, t: int, u: bool, r: float) -> int:
     """One learning epoch of the decay product in Lava's fixed point (weights accumulate in
-    units of 2^-7; the product −m·w·(t+1) is shifted right by 7, then left by e + 7; the sum is
+    units of 2^-7; the product −m·w·t is shifted right by 7, then left by e + 7; the sum is
     rounded to an integer weight stochastically: up when r < fraction)."""
     acc = w << 7
     if u:
-        acc += ((-code.mantissa * w * (t + 1)) >> HIDDEN_SHIFT["fixed"]) << (code.exponent + 7)
+        acc += ((-code.mantissa * w * t) >> HIDDEN_SHIFT["fixed"]) << (code.exponent + 7)
     acc = max(0, acc)
     return min(255, (acc >> 7) + int(r < (acc % 128) / 128))
