@@ -124,3 +124,25 @@ def test_cli_runs_the_engine():
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["backend"] == "engine" and out["spike_counts"]["exc"] > 0
+
+
+@pytest.mark.parametrize("kind,pruning,gates", [
+    ("stdp_all_ltd", None, (0, 0)),          # x0·y1 and y0·x1·(y2 − g): y1 gates columns, x1 rows
+    ("stdp_all_ltd", 7500.0, (-1, 0)),       # the timer's x0·t has no post trace: columns not gated
+    ("stdp", None, (0, 0)),
+])
+def test_learning_skips_only_synapses_whose_products_are_zero(kind, pruning, gates):
+    """rulegen.zero_gate finds the trace that zeroes every x0 (y0) product; the engine then skips
+    those synapses. The conformance suite checks the learned weights against Lava; here, that the
+    gate is found where it exists and refused where a product lacks it."""
+    from neurokit.backends.engine.plastic import SIGN_MODES, tables_from_rule
+    from neurokit.backends.engine.rulegen import compile_rule
+    from neurokit.backends.lava.compat import install
+    from neurokit.ir.learning import LearningRule, Pruning
+    from neurokit.learning import microcode
+
+    install()
+    rule = LearningRule(kind=kind, a_pre=0.01, a_post=-0.01, tau_pre_ms=20, tau_post_ms=20, w_max=0.25)
+    code = microcode(rule, "fixed", 1020.0, 1.0, pruning=Pruning(tau_prun_ms=pruning) if pruning else None)
+    *_, x_gate, y_gate = compile_rule(tables_from_rule(code.lava_rule(0)), True, SIGN_MODES["excitatory"])
+    assert (x_gate, y_gate) == gates

@@ -32,7 +32,8 @@ CHUNK_SAMPLES = 64
 @njit(nogil=True)
 def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta, prm,
                w, w_off, src, n_src, tgt, n_tgt, exp, buf, buf_off,
-               pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, update_all, update_x, update_y, r_xd, r_xi, r_yd, r_yi, r_cv,
+               pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, update_all, update_x, update_y, x_gate, y_gate,
+               r_xd, r_xi, r_yd, r_yi, r_cv,
                fixed, counts, raster, record):
     """Samples 0..n−1 of a chunk, P steps each; input spikes as lists: in_idx[in_ptr[k]:in_ptr[k+1]]
     are the inputs that spike at the chunk's step k. Traces live in xh[E], yh[E] (plastic.py)."""
@@ -119,6 +120,7 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
                 y0[y_act[q]] = True
             if t % E == 0:
                 learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update_all, update_x, update_y,
+                            x_gate, y_gate,
                             r_xd[2 * k + 2], r_xi[2 * k + 2], r_yd[2 * k + 2], r_yi[2 * k + 2], r_cv[e_idx], fixed)
                 e_idx += 1
                 n_xact = n_yact = 0

@@ -263,10 +263,12 @@ def finish(target, old, acc, r_cv, fixed, sign_mode):
 
 @njit(inline="always")
 def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update_all, update_x, update_y,
-                r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
+                x_gate, y_gate, r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
     """Lava's run_lrn at the end of an epoch (step t): trace histories, every synapse a product
     touches updated from the old values by `update` (the rule compiled by rulegen.py), epoch
-    reset. x_act / y_act list the pre / post neurons that spiked in the epoch (x0, y0 true)."""
+    reset. x_act / y_act list the pre / post neurons that spiked in the epoch (x0, y0 true).
+    x_gate / y_gate (rulegen.zero_gate): a post / pre trace that is zero makes every x0 / y0
+    product zero, so those synapses are skipped (−1: no such trace)."""
     E = tb.t_epoch
     n_pre, n_post = wT.shape
     trace_history(xh, tx, x_act, n_xact, E, tb.x_keep, tb.x_imp, tb.x_frac, tb.x_lut_floor, tb.x_lut_frac,
@@ -289,16 +291,18 @@ def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_y
         if has_x:  # columns of pre neurons that spiked
             for q in range(n_xact):
                 i = x_act[q]
+                k = tx[i]
                 for j in range(n_post):
                     if y0[j]:
                         update_all(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
-                    else:
+                    elif x_gate < 0 or yh[k, x_gate, j] != 0.0:
                         update_x(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
         if has_y:  # rows of post neurons that spiked, minus what the columns did
             for q in range(n_yact):
                 j = y_act[q]
+                k = ty[j]
                 for i in range(n_pre):
-                    if not (has_x and x0[i]):
+                    if not (has_x and x0[i]) and (y_gate < 0 or xh[k, y_gate, i] != 0.0):
                         update_y(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
     for q in range(n_xact):
         tx[x_act[q]] = 0

@@ -96,8 +96,26 @@ def rule_source(tb: P.RuleTables, fixed: bool, sign_mode: int, deps: tuple = (0,
 
 def compile_rule(tb: P.RuleTables, fixed: bool, sign_mode: int):
     """Three jitted `update`s for this rule: all products, x0- and u-dependent only (for a
-    synapse whose post neuron did not spike), y0- and u-dependent only (pre did not spike)."""
-    return tuple(_compile(rule_source(tb, fixed, sign_mode, deps)) for deps in ((0, 1, 2), (0, 2), (1, 2)))
+    synapse whose post neuron did not spike), y0- and u-dependent only (pre did not spike);
+    then the zero gates of the x0 and y0 products (`zero_gate`)."""
+    updates = tuple(_compile(rule_source(tb, fixed, sign_mode, deps)) for deps in ((0, 1, 2), (0, 2), (1, 2)))
+    return (*updates, zero_gate(tb, 0, (P.Y1, P.Y2, P.Y3)), zero_gate(tb, 1, (P.X1, P.X2)))
+
+
+def zero_gate(tb: P.RuleTables, dep: int, traces: tuple) -> int:
+    """The trace r (0-based among `traces`) that is a plain factor of every product with
+    dependency `dep`, or −1. Where that trace is 0 every such product adds exactly 0, so the
+    update leaves the synapse as it is (the accumulator holds the old value, whose rounding is
+    exact) and the engine skips it: a post spike then touches only the synapses of pre neurons
+    with a live trace, not all of them."""
+    common = None
+    for p in range(len(tb.dep)):
+        if tb.dep[p] != dep:
+            continue
+        plain = {int(tb.fvar[p, k]) for k in range(int(tb.nf[p]))
+                 if int(tb.fvar[p, k]) in traces and tb.fconst[p, k] == 0 and not tb.fsgn[p, k]}
+        common = plain if common is None else common & plain
+    return traces.index(min(common)) if common else -1
 
 
 def _compile(source: str):
