@@ -146,3 +146,58 @@ def test_learning_skips_only_synapses_whose_products_are_zero(kind, pruning, gat
     code = microcode(rule, "fixed", 1020.0, 1.0, pruning=Pruning(tau_prun_ms=pruning) if pruning else None)
     *_, x_gate, y_gate = compile_rule(tables_from_rule(code.lava_rule(0)), True, SIGN_MODES["excitatory"])
     assert (x_gate, y_gate) == gates
+
+
+GATE_RULES = [  # products of every dependency, several targets, constants, sgn and u factors
+    dict(dw="4 * 2^-4 * y0 * x1 * (y2 - 8) - 4 * 2^-4 * x0 * y1 - 5 * 2^-7 * u2 * w * t", dt="2 * u2 - x0 * t"),
+    dict(dw="3 * x0 * y1 * w - 2 * y0 * x2 * x1 + 2^-3 * u1 * y1", dd="x0 * y2 * y1 - y0 * x1 * sgn(w)"),
+    dict(dw="-x0 * y1 * (w - 3) + y0 * x1 * y3", dt="x0 * y3 * y1 - 5 * y0 * x1 * x2"),
+]
+
+
+@pytest.mark.parametrize("fixed", [True, False])
+@pytest.mark.parametrize("t_epoch", [1, 3])
+def test_skipping_zero_products_changes_no_synapse(fixed, t_epoch):
+    """learn_epoch with the rule's zero gates equals learn_epoch with no gates (−1, −1), bit for
+    bit and sign of zero included, on random states of several rules and both sign modes."""
+    from neurokit.backends.engine.plastic import SIGN_MODES, learn_epoch, tables_from_rule
+    from neurokit.backends.engine.rulegen import compile_rule
+    from neurokit.backends.lava.compat import install
+
+    install()
+    from lava.magma.core.learning.learning_rule import Loihi2FLearningRule
+
+    rng = np.random.default_rng(t_epoch)
+    n_pre, n_post, E = 13, 11, t_epoch
+
+    def values(shape, lo, hi):
+        a = rng.integers(lo, hi, shape).astype(float)
+        return a if fixed else a * 0.37
+
+    for spec in GATE_RULES:
+        rule = Loihi2FLearningRule(x1_impulse=40, x1_tau=4, x2_impulse=30, x2_tau=6, y1_impulse=40, y1_tau=5,
+                                   y2_impulse=20, y2_tau=3, y3_impulse=10, y3_tau=8, t_epoch=E, rng_seed=0, **spec)
+        tb = tables_from_rule(rule)
+        for sign in ("excitatory", "mixed"):
+            *updates, x_gate, y_gate = compile_rule(tb, fixed, SIGN_MODES[sign])
+            assert max(x_gate, y_gate) >= 0  # the rule has a gate to exercise
+            for _ in range(20):
+                w = values((n_pre, n_post), 0 if sign == "excitatory" else -50, 200)
+                d, t = values((n_pre, n_post), 0, 30), values((n_pre, n_post), 0, 200)
+                xh, yh = np.zeros((E + 1, 2, n_pre)), np.zeros((E + 1, 3, n_post))
+                xh[E] = values((2, n_pre), 0, 100) * (rng.random((2, n_pre)) < 0.5)   # half the traces 0
+                yh[E] = values((3, n_post), 0, 100) * (rng.random((3, n_post)) < 0.5)
+                x0, y0 = rng.random(n_pre) < 0.4, rng.random(n_post) < 0.4
+                tx = np.where(x0, rng.integers(1, E + 1, n_pre), 0)
+                ty = np.where(y0, rng.integers(1, E + 1, n_post), 0)
+                x_act, y_act = np.flatnonzero(x0), np.flatnonzero(y0)
+                step, randoms = int(rng.integers(1, 20)) * E, rng.random(5)
+                results = []
+                for gates in ((x_gate, y_gate), (-1, -1)):
+                    state = [a.copy() for a in (w, d, t, xh, tx, yh, ty, x0, y0)]
+                    learn_epoch(step, *state, x_act, len(x_act), y_act, len(y_act), tb, *updates, *gates,
+                                *randoms, fixed)
+                    results.append(state[:3])
+                for gated, full in zip(*results):
+                    np.testing.assert_array_equal(gated, full)
+                    np.testing.assert_array_equal(np.signbit(gated), np.signbit(full))

@@ -94,7 +94,7 @@ def test_a_pre_spike_restarts_the_timer(precision, tau):
     assert w[6] == pytest.approx(first * float(realised_factors(code.c, (T - 642) // code.macro_steps + 1,
                                                                   precision)[-1]), abs=2)
     assert w[4] > 3 * w[0] and w[3] > w[0]      # later last spike, larger weight
-    # an input that fires in every macro-epoch has t = 0 at every boundary: no decay at all
+    # an input that fires in every macro-epoch (here every 3 steps) has t = 0 at every boundary
     assert w[5] == pytest.approx(round(w0) if precision == "fixed" else w0)
 
 

@@ -18,8 +18,9 @@ and, since Σ_{n=1..N} 2(n − 1) = N(N − 1) = (N − ½)² − ¼,
 
 A spike falls anywhere inside its macro-epoch, so at the N-th boundary (N − ½) macro-epochs have
 passed on average: the timer follows the Gaussian in steps of one macro-epoch. A synapse whose
-input fires in every macro-epoch has t = 0 at every boundary and keeps its weight, as in the
-exact rule (which takes only k_p (Δ/τ)² per inter-spike interval Δ). Matching
+input fires in every macro-epoch before its last learning epoch has t = 0 at every boundary and
+keeps its weight (dw reads t before dt resets it, so a spike in the uK epoch itself still costs
+2c); the exact rule takes k_p (Δ/τ)² per inter-spike interval Δ, almost nothing. Matching
 exp(−c (N − ½)²) with exp(−k_p ((N − ½) M dt / τ)²) gives
 
     c = k_p (M dt / τ)²,        τ_eff = M · dt · sqrt(k_p / c).
@@ -28,7 +29,7 @@ c is the literal m·2^e times the hidden shift of the product w × t in fixed po
 accumulator holds 15 bits, so a product of factors 9 + 9 bits wide (+ 4 for the mantissa) is
 shifted right by 7 (LAVA_NOTES.md), c = m · 2^(e − 7); float has no shift, c = m · 2^e. The
 literal needs m ∈ 1..7, e ∈ −7..8 and K is one decimal digit (u0..u9), so τ_eff takes discrete
-values (`reachable_taus`). In fixed point t saturates at 255: from the 128th macro-epoch on the
+values (`reachable_taus`). In fixed point t saturates at 255: from the 129th macro-epoch on the
 decay is geometric, (1 − 255 c) per macro-epoch.
 
 Choice: the nearest reachable τ_eff (in log) among the (K, m, e) whose curve stays within
@@ -51,7 +52,7 @@ T_MAX = {"fixed": 255, "float": math.inf}  # tag t saturates at 255 in fixed poi
 K_RANGE = range(0, 10)                     # uK: one decimal digit
 MANTISSAS = range(1, 8)
 EXPONENTS = range(-7, 9)
-TAU_TOLERANCE = 0.06       # |τ_eff/τ − 1| allowed: fixed covers its whole range within this
+TAU_TOLERANCE = 0.06       # |τ_eff/τ − 1| allowed: fixed covers 10..32768 ms (dt 1 ms) within this
 SHAPE_TOL = 0.03           # max |realised − exact| / w(t_s) at macro-epoch boundaries (N − ½ epochs)
 MIN_EPOCHS_PER_TAU = 8     # time resolution: one macro-epoch ≤ τ/8
 
@@ -169,8 +170,10 @@ def timer_trajectory(code: PruningCode, w0: float, pre_steps, n_steps: int, t_ep
     and x0 = [a pre spike reached the synapse in the epoch], from the values before the epoch:
         w ← max(0, w − u·c·w·t),   t ← min(T_MAX, t + 2u − x0·t).
     This is exact for float mode. With `randoms` (one uniform number per learning epoch: the
-    stream of Lava's stochastic rounding) a fixed-mode code is replayed in Lava's integer
+    stream of Lava's stochastic rounding) w of a fixed-mode code is replayed in Lava's integer
     arithmetic instead (`_fixed_step`); without, fixed mode gets the float recursion, its mean.
+    t keeps the saturating recursion above, which differs from Lava only when a pre spike meets
+    t ≥ 254 in a uK epoch (Lava's accumulator saturates before −x0·t: t becomes 0 or 1, not 2).
     """
     pre = np.zeros(n_steps + 1, bool)
     pre[[s for s in pre_steps if 1 <= s <= n_steps]] = True

@@ -21,8 +21,10 @@ Trace decay (fixed): x ← ⌊x·e^(−1/τ)⌋ + [r < frac], impulse: x ← min
 one random per step for all neurons (Lava's TraceRandom, seeds rng_seed … rng_seed + 3).
 
 Weights are kept transposed, wT[pre, post], as the engine's Dense layout does. Known gap: Lava
-clips the accumulator of every synapse at every product, so a tag t below −256 that no product
-touches still moves; neurokit's rules keep tags ≥ 0, where this cannot happen.
+clips and rounds every synapse at every epoch, the engine only those a product can change (see
+learn_epoch), so a value outside its variable's range (a tag below −256, a negative excitatory
+weight) that no non-zero product touches is not clipped, and a float −0.0 stays −0.0 (Lava: +0.0).
+neurokit's rules and weights never produce such values.
 """
 from __future__ import annotations
 

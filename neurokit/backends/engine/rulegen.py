@@ -105,9 +105,10 @@ def compile_rule(tb: P.RuleTables, fixed: bool, sign_mode: int):
 def zero_gate(tb: P.RuleTables, dep: int, traces: tuple) -> int:
     """The trace r (0-based among `traces`) that is a plain factor of every product with
     dependency `dep`, or −1. Where that trace is 0 every such product adds exactly 0, so the
-    update leaves the synapse as it is (the accumulator holds the old value, whose rounding is
-    exact) and the engine skips it: a post spike then touches only the synapses of pre neurons
-    with a live trace, not all of them."""
+    update leaves the synapse as it is (fixed: the accumulator holds old·128, whose rounding is
+    exact; float: old + 0) and the engine skips it: a post spike then touches only the synapses
+    of pre neurons with a live trace, not all of them. u products are not considered: learn_epoch
+    uses the gates only in epochs where u = 0 (an epoch with u = 1 updates every synapse)."""
     common = None
     for p in range(len(tb.dep)):
         if tb.dep[p] != dep:
