@@ -126,15 +126,41 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
                 n_xact = n_yact = 0
 
 
-def spike_lists(inputs: np.ndarray):
-    """Bool [n, n_in, P] -> (ptr [n·P + 1], idx): the inputs spiking at each step, in order."""
-    n, n_in, P = inputs.shape
-    b, i, j = np.nonzero(inputs)
-    order = np.lexsort((i, j, b))
-    step = (b * P + j)[order]
+@njit(nogil=True)
+def spike_lists(words, P):
+    """Each sample's spikes as kernels.spike_words gives them (bytes [n_in·P] read 8 at a time, so
+    that a silent stretch costs one test) -> (ptr [n·P + 1], idx): the inputs spiking at step
+    s = b·P + j of the chunk are idx[ptr[s]:ptr[s + 1]], in order. Per sample, the byte positions
+    of the spikes are gathered (in order of input index), then sorted by step (counting sort)."""
+    n, n_words = words.shape
     ptr = np.zeros(n * P + 1, np.int64)
-    np.cumsum(np.bincount(step, minlength=n * P), out=ptr[1:])
-    return ptr, i[order].astype(np.int64)
+    ii = np.empty(8 * n_words, np.int64)  # a sample's spikes: input, step
+    jj = np.empty(8 * n_words, np.int64)
+    pos = np.empty(P, np.int64)
+    idx = np.empty(4096, np.int64)
+    for b in range(n):
+        m = 0
+        for k in range(n_words):
+            word = words[b, k]
+            if word:
+                for byte in range(8):  # branch-free: every byte is written, a spike is kept
+                    f = 8 * k + byte
+                    ii[m], jj[m] = f // P, f % P
+                    m += ((word >> np.uint64(8 * byte)) & np.uint64(0xFF)) != 0
+        s0 = b * P
+        for q in range(m):
+            ptr[s0 + jj[q] + 1] += 1
+        for j in range(P):
+            ptr[s0 + j + 1] += ptr[s0 + j]
+            pos[j] = ptr[s0 + j]
+        if ptr[s0 + P] > len(idx):
+            grown = np.empty(max(ptr[s0 + P], 2 * len(idx)), np.int64)
+            grown[:len(idx)] = idx
+            idx = grown
+        for q in range(m):
+            idx[pos[jj[q]]] = ii[q]
+            pos[jj[q]] += 1
+    return ptr, idx[:ptr[-1]]
 
 
 def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | None = None, rng_seed: int = 0,
@@ -181,7 +207,7 @@ def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | No
         b = min(n, a + CHUNK_SAMPLES)
         r_xd, r_xi, r_yd, r_yi, r_cv = randoms.block((b - a) * P)
         g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
-        ptr, idx = spike_lists(inputs[a:b])
+        ptr, idx = spike_lists(kernels.spike_words(inputs[a:b]), P)
         run_online(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
                    L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, buf, buf_off,
                    pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, *update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,

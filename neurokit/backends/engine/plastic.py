@@ -71,10 +71,6 @@ class RuleTables(NamedTuple):
     y_frac: np.ndarray     # [3]
     x_keep: np.ndarray     # [2] e^(−1/τ), 0 for τ = 0
     y_keep: np.ndarray     # [3]
-    x_lut_floor: np.ndarray  # [2, 128] ⌊e^(−1/τ)·v⌋ for each 7-bit trace value v (fixed point)
-    x_lut_frac: np.ndarray   # [2, 128] its fraction
-    y_lut_floor: np.ndarray  # [3, 128]
-    y_lut_frac: np.ndarray   # [3, 128]
 
 
 def tables_from_rule(rule) -> RuleTables:
@@ -110,17 +106,7 @@ def tables_from_rule(rule) -> RuleTables:
         t_epoch=int(rule.t_epoch),
         x_imp=x_imp, y_imp=y_imp, x_tau=x_tau, y_tau=y_tau, rng_seed=int(rule.rng_seed),
         x_frac=_impulse_frac(x_imp), y_frac=_impulse_frac(y_imp), x_keep=trace_keep(x_tau), y_keep=trace_keep(y_tau),
-        **_decay_tables("x", x_tau), **_decay_tables("y", y_tau),
     )
-
-
-def _decay_tables(name: str, taus: np.ndarray) -> dict:
-    """Lava decays a trace as `np.exp(-1 / taus) * trace` (float64), floors it and rounds up with
-    probability equal to the fraction; for 7-bit traces both parts are tabulated once, with the
-    same float operations."""
-    values = np.arange(TRACE_MAX + 1, dtype=np.int64)
-    decayed = np.exp(-1 / np.where(taus != 0, taus, 1.0)[:, np.newaxis]) * values  # same as Lava's
-    return {f"{name}_lut_floor": np.floor(decayed), f"{name}_lut_frac": decayed % 1}
 
 
 def _impulse_frac(imp: np.ndarray) -> np.ndarray:
@@ -197,10 +183,11 @@ def process_spikes(trace, tsp, idx, n_idx, within, imp, r_imp, fixed, frac, act,
 
 
 @njit(inline="always")
-def trace_history(hist, tsp, act, n_act, E, keep, imp, frac, lut_floor, lut_frac, r_dec, r_imp, fixed):
+def trace_history(hist, tsp, act, n_act, E, keep, imp, frac, r_dec, r_imp, fixed):
     """Traces through one epoch, in place: hist[E] holds the traces (the state) on entry and on
     exit, hist[k] their value at within-epoch step k. Each step decays every trace (fixed:
-    ⌊e^(−1/τ)·x⌋ + [r < frac], from a table over the 128 trace values), then the neurons that
+    ⌊e^(−1/τ)·x⌋ + [r < frac], as Lava computes it: the same float product, and its fraction
+    d − ⌊d⌋ equals Lava's d % 1 for d ≥ 0), then the neurons that
     spiked at k take their impulse. hist[0] is never read (a dependency at time 0 is 0)."""
     n_tr, n = hist.shape[1], hist.shape[2]
     for k in range(1, E + 1):
@@ -210,16 +197,20 @@ def trace_history(hist, tsp, act, n_act, E, keep, imp, frac, lut_floor, lut_frac
                 if imp[r] != 0.0 or E > 1:
                     hist[k, r, :] = 0.0  # τ = 0: Lava leaves the history at 0
                 continue
-            src_row, dst_row, lf, lfr, kr = hist[src, r], hist[k, r], lut_floor[r], lut_frac[r], keep[r]
-            for i in range(n):
-                x = src_row[i]
-                if x == 0.0:
-                    dst_row[i] = 0.0
-                elif fixed:
-                    v = int(x)
-                    dst_row[i] = lf[v] + (1.0 if r_dec < lfr[v] else 0.0)
-                else:
-                    dst_row[i] = kr * x
+            row, kr = hist[k, r], keep[r]
+            if src != k:
+                row[:] = hist[src, r]
+            # in place and branch-free, so that it vectorizes (two arrays that may be one would
+            # not); fixed: a trace at 0 stays 0, its fraction 0 is never above r
+            if fixed:
+                for i in range(n):
+                    d = kr * row[i]
+                    f = np.floor(d)
+                    row[i] = f + (1.0 if r_dec < d - f else 0.0)
+            else:
+                for i in range(n):
+                    x = row[i]
+                    row[i] = 0.0 if x == 0.0 else kr * x
         for q in range(n_act):
             i = act[q]
             if tsp[i] != k:
@@ -273,9 +264,9 @@ def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_y
     product zero, so those synapses are skipped (−1: no such trace)."""
     E = tb.t_epoch
     n_pre, n_post = wT.shape
-    trace_history(xh, tx, x_act, n_xact, E, tb.x_keep, tb.x_imp, tb.x_frac, tb.x_lut_floor, tb.x_lut_frac,
+    trace_history(xh, tx, x_act, n_xact, E, tb.x_keep, tb.x_imp, tb.x_frac,
                   r_xd, r_xi, fixed)
-    trace_history(yh, ty, y_act, n_yact, E, tb.y_keep, tb.y_imp, tb.y_frac, tb.y_lut_floor, tb.y_lut_frac,
+    trace_history(yh, ty, y_act, n_yact, E, tb.y_keep, tb.y_imp, tb.y_frac,
                   r_yd, r_yi, fixed)
     u = 0.0
     if tb.decimate >= 0 and (t // E) % (1 << tb.decimate) == 0:
