@@ -1,0 +1,154 @@
+"""The accuracy / noise trade-off of the pruning timer (issue 4), measured over network settings.
+
+For each setting (overrides of examples/diehl_cook_3class.yaml and τ_prun) and each seed, runs
+the regularisation experiment (`neurokit.experiments.regularization.run_experiment`: the same
+network trained without and with the timer, then tested on white noise, blurred noise, known and
+unknown digits) and appends one JSON line to benchmarks/results/regularization_frontier.jsonl.
+Then plots, per run, the accuracy change against the noise spikes kept (with / without), with
+the issue's floors (≤ 1 % of the noise spikes, ≤ 2 points of accuracy) as a shaded box:
+docs/img/regularization_frontier.png.
+
+    .venv/bin/python benchmarks/regularization_frontier.py [--seeds 0,1,2] [--plot-only]
+
+About 50 s per setting and seed on one core (engine, fixed point, 1,800 training images, 300 per
+test set).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from neurokit.experiments.regularization import DEFAULT_NET, run_experiment
+from neurokit.ir import Network
+from neurokit.trained import load_any
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "results" / "regularization_frontier.jsonl"
+PLOT = ROOT / "docs" / "img" / "regularization_frontier.png"
+DATA = f"mnist:{ROOT.parent / 'shared' / 'data' / 'mnist-subset'}"
+CLASSES = [0, 1, 7]
+
+# name -> overrides: "tau_prun_ms" or a dotted path into the network, list items by name
+SETTINGS = {
+    "reference": {},
+    "v_th 18": {"populations.exc.neuron.v_th": 18},
+    "v_th 18, θ+ 0.6": {"populations.exc.neuron.v_th": 18, "populations.exc.neuron.theta_plus": 0.6},
+    "v_th 13, τ 15 s": {"tau_prun_ms": 15000},
+    "v_th 18, τ 15 s": {"populations.exc.neuron.v_th": 18, "tau_prun_ms": 15000},
+    "v_th 16, τ 15 s": {"populations.exc.neuron.v_th": 16, "tau_prun_ms": 15000},
+    "v_th 20, τ 15 s": {"populations.exc.neuron.v_th": 20, "tau_prun_ms": 15000},
+    "v_th 18, τ 12 s": {"populations.exc.neuron.v_th": 18, "tau_prun_ms": 12000},
+    "v_th 20, τ 20 s": {"populations.exc.neuron.v_th": 20, "tau_prun_ms": 20000},
+    "v_th 13, τ 30 s": {"tau_prun_ms": 30000},
+    "v_th 18, τ 30 s": {"populations.exc.neuron.v_th": 18, "tau_prun_ms": 30000},
+    "v_th 22, τ 30 s": {"populations.exc.neuron.v_th": 22, "tau_prun_ms": 30000},
+}
+
+
+def apply(net: Network, overrides: dict) -> Network:
+    """`net` with dotted-path overrides, e.g. populations.exc.neuron.v_th (list items by name)."""
+    data = net.model_dump(mode="python")
+    for path, value in overrides.items():
+        if path == "tau_prun_ms":
+            continue
+        node, *keys = path.split(".")
+        obj = data[node]
+        for key in keys[:-1]:
+            obj = next(x for x in obj if x.get("name") == key) if isinstance(obj, list) else obj[key]
+        obj[keys[-1]] = value
+    return Network.model_validate(data)
+
+
+def measure(name: str, overrides: dict, seed: int, train_samples: int, test_samples: int) -> dict:
+    net = apply(load_any(str(DEFAULT_NET)), overrides)
+    tau = overrides.get("tau_prun_ms", 7500.0)
+    r, _ = run_experiment(net, DATA, CLASSES, train_samples=train_samples, test_samples=test_samples, seed=seed,
+                          tau_prun_ms=tau, backend="engine", precision="fixed", progress=False)
+    t = r["table"]
+    noise = {k: t["white_noise"][k] + t["blurred_noise"][k] for k in ("without", "with")}
+    return {
+        "setting": name, "overrides": overrides, "seed": seed, "train_samples": train_samples,
+        "test_samples": test_samples, "tau_eff_ms": r["timer"]["S1"]["tau_eff_ms"], "table": t,
+        "accuracy": r["accuracy"], "noise_kept": noise["with"] / max(noise["without"], 1),
+        "ratio": {k: t["unknown"][k] / max(t["known"][k], 1) for k in ("without", "with")},
+        "pruned": r["pruned_fraction"]["with"]["S1"],
+    }
+
+
+def meets_floors(row: dict) -> bool:
+    acc, ratio = row["accuracy"], row["ratio"]
+    return (row["noise_kept"] <= 0.01 and acc["with"] >= acc["without"] - 0.02
+            and ratio["with"] < ratio["without"])
+
+
+def plot(rows: list[dict]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neurokit.plots import save_figure
+
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    floor_y, bottom = -2, -16  # accuracy axis, points; runs below `bottom` are drawn on it
+    ax.add_patch(plt.Rectangle((1e-5, floor_y), 0.01 - 1e-5, 6 - floor_y, color="tab:green", alpha=0.15))
+    ax.text(1.3e-5, 3, "all floors met", fontsize=7, color="tab:green")
+    markers, colors = "osD^v<P", plt.get_cmap("tab20").colors
+    for i, name in enumerate(dict.fromkeys(r["setting"] for r in rows)):
+        pts = [r for r in rows if r["setting"] == name]
+        x = [max(r["noise_kept"], 1.5e-5) for r in pts]  # no noise spike at all: on the left edge
+        y = [max(100 * (r["accuracy"]["with"] - r["accuracy"]["without"]), bottom + 0.5) for r in pts]
+        ax.scatter(x, y, marker=markers[i % len(markers)], color=colors[2 * i % 20 + i // 10], s=40, label=name,
+                   alpha=0.85)
+    ax.set_xscale("log")
+    ax.set_xlim(1e-5, 1)
+    ax.set_ylim(bottom, 6)
+    ax.set_xlabel("noise spikes with the timer / without (white + blurred); left edge: none")
+    ax.set_ylabel(f"accuracy with − without (points); bottom edge: < {bottom}")
+    ax.set_title("Pruning timer, MNIST 0/1/7: one point per setting and seed", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    ax.grid(alpha=0.3)
+    save_figure(plt, fig, PLOT)
+
+
+def load_rows() -> list[dict]:
+    """The recorded runs, the last one of each (setting, seed, sample counts) kept."""
+    rows = {}
+    for line in OUT.read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            rows[r["setting"], r["seed"], r["train_samples"], r["test_samples"]] = r
+    return list(rows.values())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--settings", default=";".join(SETTINGS), help="names from SETTINGS, separated by ;")
+    ap.add_argument("--train-samples", type=int, default=1800)
+    ap.add_argument("--test-samples", type=int, default=300)
+    ap.add_argument("--plot-only", action="store_true")
+    args = ap.parse_args()
+    if not args.plot_only:
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        for name in args.settings.split(";"):
+            for seed in (int(s) for s in args.seeds.split(",")):
+                row = measure(name, SETTINGS[name], seed, args.train_samples, args.test_samples)
+                with OUT.open("a") as f:
+                    f.write(json.dumps(row) + "\n")
+                print(f"{name:<20} seed {seed}: accuracy {row['accuracy']['without']:.3f} -> "
+                      f"{row['accuracy']['with']:.3f}, noise kept {row['noise_kept']:.2%}, "
+                      f"floors {'met' if meets_floors(row) else 'missed'}", flush=True)
+    rows = load_rows()
+    plot(rows)
+    met = sum(meets_floors(r) for r in rows)
+    print(f"{met} of {len(rows)} runs meet all three floors; wrote {PLOT.relative_to(ROOT)}")
+    print(f"mean accuracy change {np.mean([r['accuracy']['with'] - r['accuracy']['without'] for r in rows]):+.3f}")
+
+
+if __name__ == "__main__":
+    main()
