@@ -8,7 +8,7 @@ Then plots, per run, the accuracy change against the noise spikes kept (with / w
 the issue's floors (≤ 1 % of the noise spikes, ≤ 2 points of accuracy) as a shaded box:
 docs/img/regularization_frontier.png.
 
-    .venv/bin/python benchmarks/regularization_frontier.py [--seeds 0,1,2] [--plot-only]
+    .venv/bin/python benchmarks/regularization_frontier.py [--seeds 0,1,2] [--settings "A;B"] [--plot-only] [--table]
 
 About 50 s per setting and seed on one core (engine, fixed point, 1,800 training images, 300 per
 test set).
@@ -40,11 +40,22 @@ SETTINGS = {
     "v_th 18, τ 15 s": {"populations.exc.neuron.v_th": 18, "tau_prun_ms": 15000},
     "v_th 16, τ 15 s": {"populations.exc.neuron.v_th": 16, "tau_prun_ms": 15000},
     "v_th 20, τ 15 s": {"populations.exc.neuron.v_th": 20, "tau_prun_ms": 15000},
+    "v_th 22, τ 15 s": {"populations.exc.neuron.v_th": 22, "tau_prun_ms": 15000},
+    "v_th 24, τ 15 s": {"populations.exc.neuron.v_th": 24, "tau_prun_ms": 15000},
+    "v_th 20, θ+ 0.2, τ 15 s": {"populations.exc.neuron.v_th": 20, "populations.exc.neuron.theta_plus": 0.2,
+                                "tau_prun_ms": 15000},
     "v_th 18, τ 12 s": {"populations.exc.neuron.v_th": 18, "tau_prun_ms": 12000},
     "v_th 20, τ 20 s": {"populations.exc.neuron.v_th": 20, "tau_prun_ms": 20000},
+    "v_th 22, τ 20 s": {"populations.exc.neuron.v_th": 22, "tau_prun_ms": 20000},
+    "v_th 24, τ 20 s": {"populations.exc.neuron.v_th": 24, "tau_prun_ms": 20000},
+    "v_th 26, τ 20 s": {"populations.exc.neuron.v_th": 26, "tau_prun_ms": 20000},
+    "v_th 28, τ 20 s": {"populations.exc.neuron.v_th": 28, "tau_prun_ms": 20000},
+    "v_th 24, τ 25 s": {"populations.exc.neuron.v_th": 24, "tau_prun_ms": 25000},
+    "v_th 26, τ 25 s": {"populations.exc.neuron.v_th": 26, "tau_prun_ms": 25000},
     "v_th 13, τ 30 s": {"tau_prun_ms": 30000},
     "v_th 18, τ 30 s": {"populations.exc.neuron.v_th": 18, "tau_prun_ms": 30000},
     "v_th 22, τ 30 s": {"populations.exc.neuron.v_th": 22, "tau_prun_ms": 30000},
+    "v_th 26, τ 30 s": {"populations.exc.neuron.v_th": 26, "tau_prun_ms": 30000},
 }
 
 
@@ -125,13 +136,32 @@ def load_rows() -> list[dict]:
     return list(rows.values())
 
 
+def markdown_table(rows: list[dict]) -> str:
+    """One line per setting: accuracy, noise kept and unknown/known ratio per seed."""
+    out = ["| setting | τ_eff (ms) | seeds | accuracy without → with | noise kept (%) | unknown/known with |"
+           " runs meeting the floors |", "|---|---|---|---|---|---|---|"]
+    for name in SETTINGS:
+        rs = sorted((r for r in rows if r["setting"] == name), key=lambda r: r["seed"])
+        if not rs:
+            continue
+        cells = (" / ".join(fmt(r) for r in rs) for fmt in (
+            lambda r: str(r["seed"]),
+            lambda r: f"{r['accuracy']['without']:.3f} → {r['accuracy']['with']:.3f}",
+            lambda r: f"{100 * r['noise_kept']:.1f}",
+            lambda r: f"{r['ratio']['with']:.2f}"))
+        out.append(f"| {name} | {rs[0]['tau_eff_ms']:.0f} | " + " | ".join(cells)
+                   + f" | {sum(map(meets_floors, rs))} of {len(rs)} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--settings", default=";".join(SETTINGS), help="names from SETTINGS, separated by ;")
     ap.add_argument("--train-samples", type=int, default=1800)
     ap.add_argument("--test-samples", type=int, default=300)
-    ap.add_argument("--plot-only", action="store_true")
+    ap.add_argument("--plot-only", action="store_true", help="only redraw the plot from the recorded runs")
+    ap.add_argument("--table", action="store_true", help="also print the markdown table of docs/results.md")
     args = ap.parse_args()
     if not args.plot_only:
         OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -147,6 +177,8 @@ def main() -> None:
     plot(rows)
     met = sum(meets_floors(r) for r in rows)
     print(f"{met} of {len(rows)} runs meet all three floors; wrote {PLOT.relative_to(ROOT)}")
+    if args.table:
+        print(markdown_table(rows))
     print(f"mean accuracy change {np.mean([r['accuracy']['with'] - r['accuracy']['without'] for r in rows]):+.3f}")
 
 
