@@ -20,8 +20,13 @@ def figure(**kw):
 
 
 def png_bytes(plt, fig) -> bytes:
+    """The figure as PNG, tagged `Software: neurokit` so that neurokit.outputs knows it may
+    replace this file later."""
+    from neurokit import __version__
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=120, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=120, bbox_inches="tight",
+                metadata={"Software": f"neurokit {__version__}"})
     plt.close(fig)
     return buf.getvalue()
 
@@ -47,7 +52,7 @@ def weight_images(weights: np.ndarray, image_shape: list[int], titles: list[str]
     return png_bytes(plt, fig)
 
 
-def plot_raster(result, sample: int, path: str | Path, *, dt_ms: float = 1.0) -> Path:
+def raster_png(result, sample: int, *, dt_ms: float = 1.0) -> bytes:
     """Spike raster of one sample: every neuron population stacked, one row per neuron."""
     plt, fig = figure(figsize=(8, 4))
     ax = fig.add_subplot(111)
@@ -61,4 +66,4 @@ def plot_raster(result, sample: int, path: str | Path, *, dt_ms: float = 1.0) ->
     ax.set_xlabel("time (ms)")
     label = "" if result.labels is None else f" (label {result.labels[sample]})"
     ax.set_title(f"spike raster, sample {sample}{label}")
-    return save_figure(plt, fig, path)
+    return png_bytes(plt, fig)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurokit.backends import check_backend
-from neurokit.backends.lava.watchdog import STALL_TIMEOUT_S
 from neurokit.data import Samples, encode_rate
 from neurokit.ir import Network
 from neurokit.progress import progress_bar
@@ -63,7 +62,7 @@ def execute(
     labels: np.ndarray | None = None,
     progress: bool = True,
     desc: str | None = None,
-    stall_timeout_s: float = STALL_TIMEOUT_S,
+    stall_timeout_s: float | None = None,  # None: NEUROKIT_STALL_TIMEOUT_S or the default
 ) -> RunResult:
     """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample]) through
     `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
@@ -106,11 +105,11 @@ def simulate(
     seed: int = 0,
     rasters: bool = False,
     progress: bool = True,
-    stall_timeout_s: float = STALL_TIMEOUT_S,
+    stall_timeout_s: float | None = None,  # None: NEUROKIT_STALL_TIMEOUT_S or the default
 ) -> RunResult:
     """Inference: spikes of every population for each sample (learning off)."""
     check_backend(backend)
     params = compile_params(net, precision)
-    inputs = encode_rate(net, samples.flat, seed)
+    inputs = encode_rate(net, samples.flat, seed, rasters=rasters)
     return execute(params, inputs, backend=backend, rasters=rasters, labels=samples.labels,
                    progress=progress, stall_timeout_s=stall_timeout_s)

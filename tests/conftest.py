@@ -29,6 +29,7 @@ def run_cli(*args, cwd=None, timeout=600):
 def tiny_network(**overrides) -> dict:
     """A small network spec: 8 inputs -> 4 adaptive excitatory <-> 4 inhibitory."""
     spec = {
+        "schema_version": 1,
         "name": "tiny",
         "dt_ms": 1.0,
         "populations": [

@@ -24,7 +24,7 @@ def assert_clean_failure(proc, n_lines=1):
 def test_validate_accepts_the_examples():
     for name in ("digits_3class.yaml", "diehl_cook_3class.yaml"):
         proc = run_cli("validate", EXAMPLES / name)
-        assert proc.returncode == 0 and ": ok (" in proc.stdout
+        assert proc.returncode == 0 and ": ok in fixed point (" in proc.stdout
 
 
 def test_validate_reports_each_problem_with_path_and_line(tmp_path):

@@ -45,7 +45,7 @@ def random_network(seed: int, *, adaptive: bool = True, rest_ms: float = 10.0) -
 
     n_syn = int(rng.integers(4, 10))
     return {
-        "name": f"random{seed}",
+        "schema_version": 1, "name": f"random{seed}",
         "populations": [
             {"name": "inp", "size": n_in, "encoder": {"kind": str(rng.choice(["poisson", "bernoulli"])),
                                                       "max_rate_hz": u(100, 300), "presentation_ms": 50.0,

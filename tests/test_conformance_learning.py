@@ -32,7 +32,7 @@ def small_plastic_network(seed: int, kind: str, pruning: bool) -> dict:
                          "tau_post_ms": int(rng.integers(5, 20)), "w_max": 1.5}}
     if pruning:
         conn["pruning"] = {"tau_prun_ms": 181.0, "k_p": 1.0}  # reachable in both precisions
-    return {"name": f"plastic{seed}", "seed": seed, "populations": [
+    return {"schema_version": 1, "name": f"plastic{seed}", "seed": seed, "populations": [
         {"name": "inp", "size": 12, "encoder": {"kind": "bernoulli", "max_rate_hz": 150, "presentation_ms": 50, "rest_ms": 10}},
         {"name": "out", "size": 6, "neuron": {"kind": "adaptive_lif", "tau_m_ms": 10, "tau_syn_ms": 2, "v_th": 2,
                                               "theta_plus": 0.2, "refractory_ms": 2}},

@@ -22,7 +22,7 @@ def hand_net(plastic=False):
     c = {"name": "S", "source": "inp", "target": "out", "kind": "dense", "weights": [[1, 0, 2], [0, 0, 3]]}
     if plastic:
         c["learning"] = {"kind": "stdp", "a_pre": 0.1, "a_post": -0.1, "tau_pre_ms": 5, "tau_post_ms": 5, "w_max": 3}
-    return network_from_dict({"name": "hand", "populations": [
+    return network_from_dict({"schema_version": 1, "name": "hand", "populations": [
         {"name": "inp", "size": 3, "encoder": {"kind": "bernoulli", "max_rate_hz": 100, "presentation_ms": 8, "rest_ms": 2}},
         {"name": "out", "size": 2, "neuron": {"kind": "lif", "tau_m_ms": 10, "v_th": 1}}], "connections": [c]})
 
@@ -97,7 +97,13 @@ def test_survey_spinnaker_truenorth_and_static_power_by_hand():
     assert estimate(c, load_profile("truenorth"), net).joules_per_inference == pytest.approx(3 * 26 * PJ)
     static = profile_from_dict({"name": "leaky", "title": "t", "kind": "model", "sources": {"s": "test"},
                                 "energy": {"static_power": {"value": 2, "unit": "mW", "source": "s", "where": "x", "kind": "derived"}}})
-    assert estimate(c, static, net).breakdown == {"static": pytest.approx(2e-3 * 0.010)}
+    leaky = estimate(c, static, net)
+    assert leaky.breakdown["static"] == pytest.approx(2e-3 * 0.010)
+    # what the profile does not mention is unknown, never 0 J (a count of 0 costs 0 J)
+    assert {k for k, v in leaky.breakdown.items() if v is None} == {"synaptic_events", "neuron_updates", "spikes",
+                                                                     "routing"}
+    assert leaky.breakdown["learning_updates"] == 0.0
+    assert leaky.joules_per_inference is None and "no figure" in leaky.unknown["synaptic_events"]
 
 
 def test_loihi2_is_unknown_unless_the_user_assumes_loihi_energies():
@@ -119,7 +125,7 @@ def test_loihi2_is_unknown_unless_the_user_assumes_loihi_energies():
 def test_routing_energy_on_loihi_by_hand():
     # a (1 neuron) -> b (2048 neurons = 2 cores). a on core 0, b on cores 1, 2: all in tile 0
     # (4 cores per tile): 2 within-tile messages per spike of a, 1.7 pJ each.
-    net = network_from_dict({"name": "r", "populations": [
+    net = network_from_dict({"schema_version": 1, "name": "r", "populations": [
         {"name": "inp", "size": 1, "encoder": {"kind": "bernoulli", "max_rate_hz": 100, "presentation_ms": 2}},
         {"name": "a", "size": 1, "neuron": {"kind": "lif", "tau_m_ms": 10, "v_th": 1}},
         {"name": "b", "size": 2048, "neuron": {"kind": "lif", "tau_m_ms": 10, "v_th": 1}}],
@@ -133,7 +139,7 @@ def test_routing_energy_on_loihi_by_hand():
 
 
 def test_ann_macs_count_the_topology():
-    net = network_from_dict({"name": "t", "populations": [
+    net = network_from_dict({"schema_version": 1, "name": "t", "populations": [
         {"name": "inp", "size": 5, "encoder": {"kind": "bernoulli", "max_rate_hz": 100, "presentation_ms": 2}},
         {"name": "e", "size": 4, "neuron": {"kind": "lif", "tau_m_ms": 10, "v_th": 1}},
         {"name": "i", "size": 4, "neuron": {"kind": "lif", "tau_m_ms": 10, "v_th": 1}}],
@@ -150,7 +156,7 @@ def twin(prune: bool):
     w = np.full((4, 8), 0.8)
     if prune:
         w[:, 4:] = 0.0
-    return network_from_dict({"name": "twin", "dt_ms": 1.0, "populations": [
+    return network_from_dict({"schema_version": 1, "name": "twin", "dt_ms": 1.0, "populations": [
         {"name": "inp", "size": 8, "encoder": {"kind": "bernoulli", "max_rate_hz": 300, "presentation_ms": 30, "rest_ms": 5}},
         {"name": "exc", "size": 4, "neuron": {"kind": "lif", "tau_m_ms": 10, "tau_syn_ms": 1, "v_th": 2}}],
         "connections": [{"name": "S1", "source": "inp", "target": "exc", "kind": "dense", "weights": w.tolist()}]})
@@ -180,7 +186,7 @@ def test_pruned_network_fires_fewer_synaptic_events_than_its_twin_on_lava():
 
 
 def small_digits_net(tmp_path):
-    spec = {"name": "tiny_digits", "populations": [
+    spec = {"schema_version": 1, "name": "tiny_digits", "populations": [
         {"name": "input", "size": 64, "shape": [8, 8],
          "encoder": {"kind": "poisson", "max_rate_hz": 100, "presentation_ms": 20, "rest_ms": 5}},
         {"name": "exc", "size": 6, "neuron": {"kind": "lif", "tau_m_ms": 20, "tau_syn_ms": 1, "v_th": 3}},
@@ -217,7 +223,7 @@ def test_cli_energy_json_keys_one_profile_and_all(tmp_path):
 
 @pytest.mark.parametrize("args, says", [
     (["--profile", "loihi3"], "unknown hardware profile 'loihi3'"),
-    (["--profile", "loihi", "--samples", "0"], "--samples must be at least 1"),
+    (["--profile", "loihi", "--samples", "0"], "argument --samples: must be an integer >= 1"),
     (["--profile", "loihi", "--assume", "magic"], "--assume 'magic'"),
     (["--profile", "loihi", "--data", "cifar"], "data spec 'cifar' not understood"),
 ])

@@ -31,7 +31,7 @@ def test_lava_imports_on_311_through_neurokit_and_runs_a_fixed_point_lif(fixture
 
 def relay_network(tau_syn_ms=0.0):
     """Each input drives its own neuron with a weight above threshold: one spike out per spike in."""
-    return network_from_dict({
+    return network_from_dict({"schema_version": 1,
         "name": "relay",
         "populations": [
             {"name": "inp", "size": 5, "encoder": {"kind": "bernoulli", "max_rate_hz": 300, "presentation_ms": 60, "rest_ms": 5}},

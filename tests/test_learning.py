@@ -15,7 +15,7 @@ STEPS = 40
 
 def pair_network(kind: str):
     """Input 0 is the plastic synapse's pre neuron; input 1 drives the post neuron to fire."""
-    return network_from_dict({"name": "pair", "populations": [
+    return network_from_dict({"schema_version": 1, "name": "pair", "populations": [
         {"name": "inp", "size": 2, "encoder": {"kind": "bernoulli", "max_rate_hz": 10, "presentation_ms": STEPS}},
         {"name": "post", "size": 1, "neuron": {"kind": "lif", "tau_m_ms": 1, "v_th": 1}}],
         "connections": [
@@ -96,7 +96,7 @@ def test_class_groups_split_evenly_or_refuse():
 
 @pytest.mark.parametrize("precision", ["fixed", "float"])
 def test_adaptive_threshold_rises_by_theta_plus_per_spike(precision):
-    net = network_from_dict({"name": "theta", "populations": [
+    net = network_from_dict({"schema_version": 1, "name": "theta", "populations": [
         {"name": "inp", "size": 1, "encoder": {"kind": "bernoulli", "max_rate_hz": 1000, "presentation_ms": 30, "rest_ms": 5}},
         {"name": "n", "size": 1, "neuron": {"kind": "adaptive_lif", "tau_m_ms": 2, "v_th": 1, "theta_plus": 0.25,
                                             "refractory_ms": 2}}],

@@ -26,7 +26,7 @@ def chip(**limits):
 def net_of(sizes, connections=(), n_in=4):
     pops = [{"name": "inp", "size": n_in, "encoder": {"kind": "bernoulli", "max_rate_hz": 100, "presentation_ms": 5}}]
     pops += [{"name": n, "size": s, "neuron": {"kind": "lif", "tau_m_ms": 10, "v_th": 1}} for n, s in sizes.items()]
-    return network_from_dict({"name": "m", "populations": pops, "connections": list(connections)})
+    return network_from_dict({"schema_version": 1, "name": "m", "populations": pops, "connections": list(connections)})
 
 
 def test_neurons_per_core_sets_the_split_and_cores_are_numbered_in_order():

@@ -1,14 +1,46 @@
 """Arguments and output helpers shared by several commands."""
 from __future__ import annotations
 
+import argparse
+import functools
 import json
 import sys
+
+
+SEED_MAX = 2**32 - 1  # NumPy's legacy seeding and Lava's learning-engine streams take 32 bits
+
+
+def _number(kind, low, high=None, *, above: bool = False, what: str = "an integer"):
+    """An argparse type: a finite `kind` (int or float) >= low (> low with `above`) and <= high;
+    a bad value is one line naming the flag, the value and the allowed range."""
+    import math
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        ok = value is not None and math.isfinite(value) and (value > low if above else value >= low)
+        if not ok or (high is not None and value > high):
+            bound = (f"from {low} to {high}" if high is not None else f"{'>' if above else '>='} {low}")
+            raise argparse.ArgumentTypeError(f"must be {what} {bound}, got {text!r}")
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+count = _number(int, 1)                     # samples, steps, chips
+index = _number(int, 0)
+seed = _number(int, 0, SEED_MAX)
+positive_float = _number(float, 0, above=True, what="a number")
+nonnegative_float = _number(float, 0, what="a number")
 
 
 def add_data_args(p, *, samples_default: int | None = None) -> None:
     p.add_argument("--data", required=True, help="data spec: 'digits' or 'mnist:ROOT'")
     p.add_argument("--split", choices=("train", "test"), default="test")
-    p.add_argument("--samples", type=int, default=samples_default, help="number of samples")
+    p.add_argument("--samples", type=count, default=samples_default, help="number of samples")
     p.add_argument("--download", action="store_true", help="allow downloading MNIST into ROOT")
 
 
@@ -17,7 +49,7 @@ def add_backend_args(p) -> None:
                    help="lava: Lava's CPU simulator (Loihi2SimCfg); loihi2: Loihi2HwCfg; "
                         "engine: neurokit's fast engine, bit-exact with lava")
     p.add_argument("--precision", choices=("fixed", "float"), default="fixed")
-    p.add_argument("--seed", type=int, default=0, help="seed of sample choice and input spikes")
+    p.add_argument("--seed", type=seed, default=0, help="seed of sample choice and input spikes")
 
 
 def parse_classes(text: str | None) -> list[int] | None:
@@ -25,11 +57,12 @@ def parse_classes(text: str | None) -> list[int] | None:
         return None
     from neurokit.errors import DataError
 
-    try:
-        classes = [int(c) for c in text.split(",") if c.strip()]
-    except ValueError:
-        raise DataError(f"--classes must be comma-separated digits like 0,1,7, got {text!r}") from None
-    if not classes or len(set(classes)) != len(classes):
+    items = [c.strip() for c in text.split(",")]
+    if not all(c.isdigit() for c in items):
+        raise DataError(f"--classes must be comma-separated class numbers like 0,1,7 (no empty or negative "
+                        f"items), got {text!r}")
+    classes = [int(c) for c in items]
+    if len(set(classes)) != len(classes):
         raise DataError(f"--classes needs distinct classes, got {text!r}")
     return classes
 
@@ -37,3 +70,28 @@ def parse_classes(text: str | None) -> list[int] | None:
 def print_json(obj) -> None:
     json.dump(obj, sys.stdout, indent=1)
     sys.stdout.write("\n")
+
+
+def writes_result_dir(command: str, inputs: tuple[str, ...] = ("net",)):
+    """Decorate a handler `fn(args, out)` that writes `--out DIR`: the directory is checked,
+    locked and staged before any work (neurokit.outputs.ResultDir), and `out.commit(files)`
+    swaps the result in."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def handler(args):
+            from neurokit.outputs import ResultDir
+
+            named = [getattr(args, a) for a in inputs if getattr(args, a, None)]
+            with ResultDir(args.out, command=command, inputs=named) as out:
+                return fn(args, out)
+        return handler
+    return wrap
+
+
+def output_file(path: str | None, flag: str, inputs=()):
+    """A checked single output file (neurokit.outputs.ResultFile), or a no-op when not asked for."""
+    import contextlib
+
+    from neurokit.outputs import ResultFile
+
+    return ResultFile(path, flag=flag, inputs=inputs) if path is not None else contextlib.nullcontext()

@@ -2,7 +2,7 @@
 it fits (exit 2 naming the limit, the count and the population when it does not)."""
 from __future__ import annotations
 
-from neurokit.cli.common import print_json
+from neurokit.cli.common import count, print_json
 
 
 def register(sub) -> None:
@@ -12,19 +12,16 @@ def register(sub) -> None:
     p.add_argument("net", help="network file, or a trained-network directory")
     p.add_argument("--profile", required=True,
                    help=f"hardware profile: {', '.join(list_profiles())}, or the path of a profile file")
-    p.add_argument("--chips", type=int, default=1, help="chips available (default 1)")
+    p.add_argument("--chips", type=count, default=1, help="chips available (default 1)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=_compile)
 
 
 def _compile(args) -> int:
     from neurokit.energy import load_profile
-    from neurokit.errors import DataError
     from neurokit.mapping import map_network
     from neurokit.trained import load_any
 
-    if args.chips < 1:
-        raise DataError(f"--chips must be at least 1, got {args.chips}")
     net = load_any(args.net)
     profile = load_profile(args.profile)
     summary = map_network(net, profile, chips=args.chips).summary()

@@ -2,7 +2,7 @@
 network fires, per chip, with the breakdown and the ANN-equivalent energy beside it."""
 from __future__ import annotations
 
-from neurokit.cli.common import add_backend_args, add_data_args, print_json
+from neurokit.cli.common import add_backend_args, add_data_args, count, output_file, print_json
 
 
 def register(sub) -> None:
@@ -18,7 +18,7 @@ def register(sub) -> None:
                    help="also count the synaptic updates of plastic connections (as in on-chip training)")
     p.add_argument("--assume", action="append", default=[], metavar="NAME",
                    help="opt into an assumption a profile offers for its unknown figures (e.g. loihi-energies)")
-    p.add_argument("--chips", type=int, default=1, help="chips available to the mapping (default 1)")
+    p.add_argument("--chips", type=count, default=1, help="chips available to the mapping (default 1)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--plot", metavar="PNG", help="draw the breakdown per profile into this PNG file")
     p.set_defaults(handler=_energy)
@@ -32,20 +32,20 @@ def selected_profiles(text: str):
 
 
 def _energy(args) -> int:
+    with output_file(args.plot, "--plot", inputs=[args.net]) as plot:
+        return _energy_checked(args, plot)
+
+
+def _energy_checked(args, plot) -> int:
     from neurokit.cli.common import parse_classes
     from neurokit.data import encode_rate, load_dataset
     from neurokit.energy import count_events, estimate, with_assumptions
     from neurokit.energy.profiles import check_assumptions
-    from neurokit.errors import DataError
     from neurokit.mapping import MappingError, map_network
     from neurokit.quant import compile_params
     from neurokit.runner import simulate
     from neurokit.trained import load_any
 
-    if args.samples is not None and args.samples < 1:
-        raise DataError(f"--samples must be at least 1, got {args.samples}")
-    if args.chips < 1:
-        raise DataError(f"--chips must be at least 1, got {args.chips}")
     net = load_any(args.net)
     profiles = selected_profiles(args.profile)
     check_assumptions(args.assume, profiles)
@@ -71,9 +71,9 @@ def _energy(args) -> int:
     head = {"network": net.name, "data": samples.name, "samples": result.n_samples, "backend": args.backend,
             "precision": args.precision, "seed": args.seed, "learning": args.learning}
     if args.plot:
-        from neurokit.energy.plot import plot_breakdown
+        from neurokit.energy.plot import breakdown_png
 
-        plot_breakdown(reports, args.plot)
+        plot.commit(breakdown_png(reports))
     if args.json:
         if args.profile == "all" or len(reports) > 1:
             print_json({**head, "profiles": {r.profile: r.to_json() for r in reports}})

@@ -3,12 +3,30 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from neurokit import __version__
 from neurokit.errors import NeurokitError
 
 COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # sent by `timeout`, CI cancellation, a closed terminal
+
+
+class Terminated(BaseException):
+    """Raised in the main thread on SIGTERM/SIGHUP, so every `finally` and context manager runs
+    (the Lava worker's process group is killed, temporary directories go). A BaseException,
+    like KeyboardInterrupt, so that `except Exception` cannot swallow it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    for sig in STOP_SIGNALS:  # a second signal must not interrupt the cleanup the first started
+        signal.signal(sig, signal.SIG_IGN)
+    raise Terminated(signum)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,6 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    previous = {}
+    try:
+        return _main(argv)
+    except Terminated as stop:
+        try:
+            sys.stderr.write(f"neurokit: terminated by {signal.Signals(stop.signum).name}\n")
+        except OSError:  # after SIGHUP the terminal may be gone
+            pass
+        return 128 + stop.signum
+    finally:  # main() may be called in-process (tests): leave the handlers as they were
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args) or 0

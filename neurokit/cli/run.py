@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from neurokit.cli.common import add_backend_args, add_data_args, print_json
+from neurokit.cli.common import add_backend_args, add_data_args, output_file, print_json
 
 
 def register(sub) -> None:
@@ -18,6 +18,11 @@ def register(sub) -> None:
 
 
 def _run(args) -> int:
+    with output_file(args.raster, "--raster", inputs=[args.net]) as raster:
+        return _run_checked(args, raster)
+
+
+def _run_checked(args, raster) -> int:
     from neurokit.cli.common import parse_classes
     from neurokit.data import load_dataset
     from neurokit.runner import simulate
@@ -31,9 +36,9 @@ def _run(args) -> int:
                       rasters=bool(args.raster), progress=not args.json)
     wall = time.perf_counter() - t0
     if args.raster:
-        from neurokit.plots import plot_raster
+        from neurokit.plots import raster_png
 
-        plot_raster(result, 0, args.raster, dt_ms=net.dt_ms)
+        raster.commit(raster_png(result, 0, dt_ms=net.dt_ms))
     if args.json:
         print_json({
             "network": net.name, "data": samples.name, "backend": args.backend,

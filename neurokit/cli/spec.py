@@ -20,11 +20,20 @@ def _schema(args) -> int:
 
 
 def _validate(args) -> int:
+    import sys
+
+    from neurokit.errors import QuantizationError, SpecError
     from neurokit.ir import load_network
     from neurokit.quant import compile_params
+    from neurokit.quant.ranges import wrap_warnings
 
     net = load_network(args.net)
-    compile_params(net, "fixed")  # also check that it quantises
+    try:
+        params = compile_params(net, "fixed")  # also check that it fits Loihi's fixed point
+    except QuantizationError as err:
+        raise SpecError([str(err)], args.net) from None
+    for line in wrap_warnings(params):
+        sys.stderr.write(f"neurokit validate: warning: {args.net}: {line}\n")
     sizes = ", ".join(f"{p.name}={p.size}" for p in net.populations)
-    print(f"{args.net}: ok ({net.name}: {sizes}; {len(net.connections)} connections)")
+    print(f"{args.net}: ok in fixed point ({net.name}: {sizes}; {len(net.connections)} connections)")
     return 0

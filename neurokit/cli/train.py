@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 
-from neurokit.cli.common import add_backend_args, parse_classes, print_json
+from neurokit.cli.common import add_backend_args, count, parse_classes, print_json, writes_result_dir
 
 
 def register(sub) -> None:
@@ -12,7 +12,7 @@ def register(sub) -> None:
     p.add_argument("net", help="network file with a plastic connection")
     p.add_argument("--data", required=True, help="data spec: 'digits' or 'mnist:ROOT'")
     p.add_argument("--classes", required=True, help="classes to learn, in group order, e.g. 0,1,7")
-    p.add_argument("--train-samples", type=int, default=100)
+    p.add_argument("--train-samples", type=count, default=100)
     p.add_argument("--download", action="store_true", help="allow downloading MNIST into ROOT")
     p.add_argument("--out", required=True, help="directory for the trained network and its log")
     add_backend_args(p)
@@ -23,7 +23,7 @@ def register(sub) -> None:
     p.add_argument("trained", help="trained-network directory (or network file)")
     p.add_argument("--data", required=True)
     p.add_argument("--split", choices=("train", "test"), default="test")
-    p.add_argument("--samples", type=int, default=None, help="number of samples (default: all)")
+    p.add_argument("--samples", type=count, default=None, help="number of samples (default: all)")
     p.add_argument("--classes", help="default: the classes the network was trained on")
     p.add_argument("--download", action="store_true")
     add_backend_args(p)
@@ -31,17 +31,16 @@ def register(sub) -> None:
     p.set_defaults(handler=_evaluate)
 
 
-def _train(args) -> int:
+@writes_result_dir("train")
+def _train(args, out) -> int:
     import numpy as np
+    import yaml
 
     from neurokit.data import load_dataset
     from neurokit.ir.io import network_to_dict
     from neurokit.plots import weight_images
     from neurokit.trained import load_any
     from neurokit.training import readout_population, train
-    from neurokit.util import atomic_write_dir
-
-    import yaml
 
     net = load_any(args.net)
     classes = parse_classes(args.classes)
@@ -66,8 +65,8 @@ def _train(args) -> int:
     shape = net.input_population.shape
     for label, w in (trained.result.weights or {}).items():
         if shape:
-            files[f"weights_{label}.png"] = weight_images(np.abs(w), shape)
-    atomic_write_dir(args.out, files)
+            files[f"weights_{_file_safe(label)}.png"] = weight_images(np.abs(w), shape)
+    out.commit(files)
     summary = {"out": args.out, "samples": len(samples), "classes": classes, "wall_time_s": round(wall, 2),
                "spike_counts": trained.result.spike_counts}
     if args.json:
@@ -76,6 +75,11 @@ def _train(args) -> int:
         print(f"trained {net.name} on {len(samples)} samples of {samples.name} (classes {classes}) "
               f"in {wall:.1f} s; {trained.result.spike_counts[pop]} {pop} spikes; wrote {args.out}/")
     return 0
+
+
+def _file_safe(label: str) -> str:
+    """A connection label ('input->exc') as part of a file name."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in label.replace("->", "_to_"))
 
 
 def _evaluate(args) -> int:

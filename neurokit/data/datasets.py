@@ -1,6 +1,7 @@
 """Labelled image sets as float arrays in [0, 1], selected deterministically by a seed.
 
-torchvision (and with it torch) is imported only when an MNIST set is loaded.
+MNIST files on disk are read by neurokit.data.idx; torchvision (and with it torch) is imported
+only to download them.
 """
 from __future__ import annotations
 
@@ -92,20 +93,24 @@ def _digits(split: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _mnist(root: str, split: str, download: bool) -> tuple[np.ndarray, np.ndarray]:
-    root_path = Path(root).expanduser()
-    if not download and not (root_path / "MNIST" / "raw").is_dir():
-        raise DataError(
-            f"no MNIST files under {root_path}/MNIST/raw (torchvision's layout); "
-            f"pass --download to fetch them"
-        )
-    from torchvision.datasets import MNIST  # lazy: imports torch
+    from neurokit.data.idx import exists, mnist_paths, read_mnist
 
-    try:
-        ds = MNIST(str(root_path), train=(split == "train"), download=download)
-    except RuntimeError as exc:
-        raise DataError(f"cannot read MNIST under {root_path}: {exc}") from None
-    images = ds.data.numpy().astype(np.float32) / 255.0
-    return images, ds.targets.numpy().astype(np.int64)
+    root_path = Path(root).expanduser()
+    raw = root_path / "MNIST" / "raw"
+    missing = [p.name for p in mnist_paths(raw, split) if not exists(p)]
+    if missing and not download:
+        raise DataError(f"no MNIST files under {raw} (torchvision's layout; missing {', '.join(missing)}); "
+                        f"pass --download to fetch them")
+    if missing:
+        from torchvision.datasets import MNIST  # lazy: imports torch, only to download
+
+        try:
+            MNIST(str(root_path), train=(split == "train"), download=True)
+        except Exception as exc:  # network, disk or torchvision's own checks; the reader below judges the files
+            if any(not exists(p) for p in mnist_paths(raw, split)):
+                raise DataError(f"cannot download MNIST into {raw}: {' '.join(str(exc).split())}") from None
+    images, labels = read_mnist(*mnist_paths(raw, split))
+    return images.astype(np.float32) / 255.0, labels.astype(np.int64)  # as torchvision's tensors gave them
 
 
 def _noise(spec: str, arg: str, split: str, samples: int | None, classes: list[int] | None, seed: int,

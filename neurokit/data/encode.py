@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neurokit import memory
 from neurokit.errors import DataError
 from neurokit.ir import Network
 
@@ -16,9 +17,10 @@ def spike_probability(x: np.ndarray, kind: str, max_rate_hz: float, dt_ms: float
     return -np.expm1(-rate_per_step)            # P = 1 − exp(−x · f_max · dt)
 
 
-def encode_rate(net: Network, flat_samples: np.ndarray, seed: int) -> np.ndarray:
+def encode_rate(net: Network, flat_samples: np.ndarray, seed: int, *, rasters: bool = False) -> np.ndarray:
     """Spike trains [n_samples, n_inputs, steps_per_sample] (bool) for `net`'s input population:
-    `presentation_steps` of rate-coded spikes, then silence for the rest period."""
+    `presentation_steps` of rate-coded spikes, then silence for the rest period. The memory of
+    the run (with spike `rasters` kept or not) is checked before anything is allocated."""
     inp = net.input_population
     if flat_samples.shape[1] != inp.size:
         raise DataError(
@@ -29,6 +31,9 @@ def encode_rate(net: Network, flat_samples: np.ndarray, seed: int) -> np.ndarray
     p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)
     rng = np.random.default_rng(seed)
     n, T, on = len(flat_samples), net.steps_per_sample, net.presentation_steps
+    draws = 8.0 * min(n, ENCODE_BLOCK) * inp.size * on  # float64 uniforms of one block, at most
+    memory.check(memory.run_bytes(n, inp.size, T, sum(p.size for p in net.neuron_populations), rasters) + draws,
+                 f"{n} samples x {T} steps of network {net.name!r}")
     spikes = np.zeros((n, inp.size, T), dtype=bool)
     for a in range(0, n, ENCODE_BLOCK):
         b = min(n, a + ENCODE_BLOCK)

@@ -9,8 +9,8 @@
     E          = Σ of the components the profile prices
     E_ANN      = N_MAC · E_MAC                                   (see neurokit.energy.ann)
 
-A component the profile lists as `unknown` is reported as None (with its reason) when its
-count is non-zero, and then the total is None too: `known_joules_per_inference` sums what is
+A component the profile lists as `unknown`, or does not mention at all, is reported as None
+(with its reason) when its count is non-zero, and then the total is None too: `known_joules_per_inference` sums what is
 known. Components the profile does not model are left out and listed with the reason.
 Per population: synaptic, learning and neuron energy go to the population whose synapses or
 neurons they are (the target); spike and routing energy to the population that fired.
@@ -79,11 +79,15 @@ def estimate(counts, profile, net, *, ann_baseline=None, assumptions: list[str] 
 
     def put(component, count, price):  # price(): joules, and adds to by_pop
         if not any(all(f in e for f in alt) for alt in COMPONENTS[component]):
-            if component in profile.unknown:
-                if count > 0:
-                    parts[component], unknown[component] = None, profile.unknown[component]
-                else:
-                    parts[component] = 0.0
+            if component in profile.not_modelled:
+                return
+            why = profile.unknown.get(component) or (
+                f"the profile gives no figure for it ({' or '.join('+'.join(alt) for alt in COMPONENTS[component])}) "
+                "and does not list it under 'unknown' or 'not_modelled'")
+            if count > 0:
+                parts[component], unknown[component] = None, why
+            else:
+                parts[component] = 0.0
             return
         parts[component] = price()
 

@@ -2,12 +2,10 @@
 components are drawn as a hatched marker at the left edge and named in the legend."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from neurokit.plots import save_figure
+from neurokit.plots import png_bytes
 
 
-def plot_breakdown(reports, path: str | Path) -> Path:
+def breakdown_png(reports) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -33,4 +31,4 @@ def plot_breakdown(reports, path: str | Path) -> Path:
     seen = dict(zip(labels, handles))
     ax.legend(seen.values(), seen.keys(), fontsize=7, loc="best")
     ax.set_title("energy per inference by component")
-    return save_figure(plt, fig, path)
+    return png_bytes(plt, fig)

@@ -5,7 +5,9 @@ the source it is (table, section), and its kind: `measured` (on silicon), `simul
 (pre-silicon, e.g. SPICE), `derived` (computed from other published numbers, said how) or,
 for resource limits, `specified` (a design parameter of the chip as its makers describe it).
 A cost the chip certainly pays but nobody has published is listed under `unknown` with the
-reason; the estimator then reports it as unknown instead of inventing it. A cost the source's
+reason; the estimator then reports it as unknown instead of inventing it. A component a profile
+says nothing about (no figure, not under `unknown`, not under `not_modelled`) is unknown too,
+never 0 J. A cost the source's
 model does not separate (TrueNorth's 26 pJ per synaptic event is whole-chip energy) is listed
 under `not_modelled`. An `assumption` is a named, stated substitute the user may opt into.
 """
@@ -35,7 +37,8 @@ LIMIT_UNITS = {"synaptic_memory_per_core": "KB", "weight_bits_max": "bit"}  # ot
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: an energy of .inf or .nan is refused, never priced
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Figure(_Strict):

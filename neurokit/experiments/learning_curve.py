@@ -15,20 +15,22 @@ from pathlib import Path
 
 import numpy as np
 
+from neurokit.cli.common import writes_result_dir
+
 NAME = "learning-curve"
 DEFAULT_NET = Path(__file__).resolve().parents[2] / "examples" / "diehl_cook_3class.yaml"
 
 
 def register(sub) -> None:
-    from neurokit.cli.common import add_backend_args
+    from neurokit.cli.common import add_backend_args, count
 
     p = sub.add_parser(NAME, help="accuracy after 100, 200, … training images, over several seeds")
     p.add_argument("--data", required=True, help="data spec: 'digits' or 'mnist:ROOT'")
     p.add_argument("--classes", required=True, help="classes to learn, e.g. 0,1,7")
     p.add_argument("--net", default=str(DEFAULT_NET), help="default: examples/diehl_cook_3class.yaml")
-    p.add_argument("--step", type=int, default=100, help="training images per step")
-    p.add_argument("--max-train", type=int, default=500, help="training images in all (a multiple of --step)")
-    p.add_argument("--test-samples", type=int, default=300, help="held-out test images")
+    p.add_argument("--step", type=count, default=100, help="training images per step")
+    p.add_argument("--max-train", type=count, default=500, help="training images in all (a multiple of --step)")
+    p.add_argument("--test-samples", type=count, default=300, help="held-out test images")
     p.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds (at least one)")
     p.add_argument("--download", action="store_true")
     p.add_argument("--out", required=True, help="directory for learning_curve.json and .png")
@@ -96,11 +98,11 @@ def plot(results: dict) -> bytes:
     return png_bytes(plt, fig)
 
 
-def run(args) -> int:
+@writes_result_dir(NAME, inputs=("net",))
+def run(args, out) -> int:
     from neurokit.cli.common import parse_classes, print_json
     from neurokit.errors import DataError
     from neurokit.trained import load_any
-    from neurokit.util import atomic_write_dir
 
     net = load_any(args.net)
     try:
@@ -114,7 +116,7 @@ def run(args) -> int:
                              test_samples=args.test_samples, seeds=seeds, backend=args.backend,
                              precision=args.precision, download=args.download, progress=not args.json)
     results["wall_time_s"] = round(time.perf_counter() - t0, 1)
-    atomic_write_dir(args.out, {"learning_curve.json": json.dumps(results, indent=1).encode(),
+    out.commit({"learning_curve.json": json.dumps(results, indent=1).encode(),
                                 "learning_curve.png": plot(results)})
     if args.json:
         print_json(results)

@@ -13,17 +13,19 @@ import json
 
 import numpy as np
 
+from neurokit.cli.common import writes_result_dir
+
 NAME = "pruning-curve"
 FRACTIONS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5)
 W0 = (0.2, 0.4, 0.6, 0.8, 1.0)   # initial weights, IR units (w_max = 1 → 255 weight units)
 
 
 def register(sub) -> None:
-    from neurokit.cli.common import add_backend_args
+    from neurokit.cli.common import add_backend_args, nonnegative_float, positive_float
 
     p = sub.add_parser(NAME, help="measure the pruning timer's decay against the exact Gaussian")
-    p.add_argument("--tau-prun-ms", type=float, default=7500.0)
-    p.add_argument("--k-p", type=float, default=1.0)
+    p.add_argument("--tau-prun-ms", type=positive_float, default=7500.0)
+    p.add_argument("--k-p", type=nonnegative_float, default=1.0)
     p.add_argument("--out", required=True, help="directory for results.json and pruning_curve.png")
     add_backend_args(p)
     p.add_argument("--json", action="store_true")
@@ -96,13 +98,13 @@ def _trajectory(c: float, macro_steps: int, precision: str, n: int) -> np.ndarra
     return factors[np.arange(1, n + 1) // macro_steps]
 
 
-def run(args) -> int:
+@writes_result_dir(NAME, inputs=())
+def run(args, out) -> int:
     from neurokit.cli.common import print_json
-    from neurokit.util import atomic_write_dir
 
     res = measure(args.tau_prun_ms, args.k_p, args.precision, args.backend, args.seed)
     res.update(tau_prun_ms=args.tau_prun_ms, k_p=args.k_p, precision=args.precision)
-    atomic_write_dir(args.out, {
+    out.commit({
         "results.json": json.dumps(res, indent=1).encode(),
         "pruning_curve.png": figure(res, args.tau_prun_ms, args.k_p, args.precision),
     })

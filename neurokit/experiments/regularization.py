@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from neurokit.cli.common import writes_result_dir
+
 NAME = "regularization"
 DEFAULT_NET = Path(__file__).resolve().parents[2] / "examples" / "diehl_cook_3class.yaml"
 DEFAULT_TAU_PRUN_MS = 7500.0
@@ -25,18 +27,18 @@ SETS = ("white_noise", "blurred_noise", "known", "unknown")
 
 
 def register(sub) -> None:
-    from neurokit.cli.common import add_backend_args
+    from neurokit.cli.common import add_backend_args, count, index, positive_float
 
     p = sub.add_parser(NAME, help="train with and without pruning timers; spikes on noise and digits")
     p.add_argument("--data", required=True, help="data spec: 'digits' or 'mnist:ROOT'")
     p.add_argument("--classes", required=True, help="trained classes, e.g. 0,1,7 (the others are 'unknown')")
-    p.add_argument("--train-samples", type=int, default=100)
-    p.add_argument("--test-samples", type=int, default=100, help="images in each of the four test sets")
+    p.add_argument("--train-samples", type=count, default=100)
+    p.add_argument("--test-samples", type=count, default=100, help="images in each of the four test sets")
     p.add_argument("--net", default=str(DEFAULT_NET), help="network with a plastic connection "
                    "(default: examples/diehl_cook_3class.yaml)")
-    p.add_argument("--tau-prun-ms", type=float, default=DEFAULT_TAU_PRUN_MS,
+    p.add_argument("--tau-prun-ms", type=positive_float, default=DEFAULT_TAU_PRUN_MS,
                    help="τ_prun of the timer, ms (the nearest reachable value is used and reported)")
-    p.add_argument("--neuron", type=int, default=0, help="excitatory neuron whose weights are drawn")
+    p.add_argument("--neuron", type=index, default=0, help="excitatory neuron whose weights are drawn")
     p.add_argument("--download", action="store_true", help="allow downloading MNIST into ROOT")
     p.add_argument("--out", required=True, help="directory for results.json and the weight images")
     add_backend_args(p)
@@ -146,17 +148,18 @@ def weight_figure(without: np.ndarray, with_: np.ndarray, shape, neuron: int, pr
     return png_bytes(plt, fig)
 
 
-def run(args) -> int:
+@writes_result_dir(NAME, inputs=("net",))
+def run(args, out) -> int:
     from neurokit.cli.common import parse_classes, print_json
     from neurokit.errors import DataError
     from neurokit.trained import load_any
-    from neurokit.util import atomic_write_dir
 
     net = load_any(args.net)
     classes = parse_classes(args.classes)
-    for flag in ("train_samples", "test_samples"):
-        if getattr(args, flag) < 1:
-            raise DataError(f"--{flag.replace('_', '-')} must be at least 1, got {getattr(args, flag)}")
+    plastic = [c for c in net.connections if getattr(c, "learning", None) is not None]
+    n_post = net.population(plastic[0].target).size if plastic else 0
+    if plastic and not args.neuron < n_post:  # checked before the work, not after it
+        raise DataError(f"--neuron must be in 0..{n_post - 1}, got {args.neuron}")
     results, weights = run_experiment(
         net, args.data, classes, train_samples=args.train_samples, test_samples=args.test_samples,
         seed=args.seed, tau_prun_ms=args.tau_prun_ms, backend=args.backend, precision=args.precision,
@@ -165,9 +168,6 @@ def run(args) -> int:
     shape = net.input_population.shape
     label = next(iter(weights["with"]), None)
     if label is not None:
-        n_post = weights["with"][label].shape[0]
-        if not 0 <= args.neuron < n_post:
-            raise DataError(f"--neuron must be in 0..{n_post - 1}, got {args.neuron}")
         w0, w1 = weights["without"][label][args.neuron], weights["with"][label][args.neuron]
         results["weight_image"] = {"connection": label, "neuron": args.neuron, "file": "weights_neuron.png"}
         if shape:
@@ -176,7 +176,7 @@ def run(args) -> int:
         np.savez_compressed(buf, without=weights["without"][label], with_pruning=weights["with"][label])
         files["weights.npz"] = buf.getvalue()
     files["results.json"] = json.dumps(results, indent=1).encode()
-    atomic_write_dir(args.out, files)
+    out.commit(files)
     if args.json:
         print_json(results)
         return 0

@@ -25,7 +25,7 @@ def probe_network(n_inputs: int, w0: list[float], tau_prun_ms: float, k_p: float
                          "w_max": W_MAX}}
     if pruning:
         conn["pruning"] = {"tau_prun_ms": tau_prun_ms, "k_p": k_p}
-    return network_from_dict({
+    return network_from_dict({"schema_version": 1,
         "name": "timer_probe", "dt_ms": 1.0,
         "populations": [
             {"name": "inp", "kind": "input", "size": n_inputs,

@@ -7,7 +7,9 @@ SCHEMA_VERSION = 1
 
 
 class IRModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    # allow_inf_nan=False: a NaN or infinite number (theta_init: [.nan], high: .inf) is an error
+    # in the spec, not a value that fixed point would wrap to INT32_MIN.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False)
 
 
 class SelfChecked(BaseModel):

@@ -6,6 +6,8 @@ of that path, so `neurokit validate` can say exactly where to look.
 from __future__ import annotations
 
 import json
+import math
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,11 @@ from pydantic import ValidationError
 from neurokit.errors import SpecError
 from neurokit.ir.network import Network
 from neurokit.util import atomic_write_text
+
+MAX_SPEC_BYTES = 256 * 2**20
+MAX_DEPTH = 100  # a spec needs about 6 levels; metadata may add some
+MAX_ALIAS_NODES = 1_000_000  # values that aliases (*name) may add by repetition
+_CAP = 1 << 62  # expanded sizes saturate here instead of growing without bound
 
 # Discriminator values pydantic inserts into error locations; they are not part of the path.
 _UNION_TAGS = {
@@ -51,7 +58,8 @@ def validation_problems(err: ValidationError) -> list[str]:
 
 def network_from_dict(data: Any, source: str | None = None, text: str | None = None) -> Network:
     if not isinstance(data, dict):
-        raise SpecError([f"the spec must be a mapping, got {type(data).__name__}"], source)
+        got = "nothing (an empty file)" if data is None else f"a {type(data).__name__}"
+        raise SpecError([f"the spec must be a mapping of fields (name, populations, ...), got {got}"], source)
     try:
         return Network.model_validate(data)
     except ValidationError as err:
@@ -64,15 +72,106 @@ def network_from_dict(data: Any, source: str | None = None, text: str | None = N
 def load_network(path: str | Path) -> Network:
     """Read a network from YAML (.yaml/.yml) or JSON; raise SpecError with every problem."""
     path = Path(path)
+    text = _read_text(path)
+    fmt = "JSON" if path.suffix == ".json" else "YAML"
     try:
-        text = path.read_text()
-    except OSError as exc:
-        raise SpecError([f"cannot read: {exc.strerror}"], str(path)) from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise SpecError([f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {_one_line(exc)}"], str(path)) from None
+        data = _load_json(text) if fmt == "JSON" else _load_yaml(text)
+        if _deeper_than(data, MAX_DEPTH):
+            raise RecursionError  # as the parsers do when nested far deeper
+    except RecursionError:
+        raise SpecError([f"nested too deeply; at most {MAX_DEPTH} levels are allowed"], str(path)) from None
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: bad dates, ints of > 4300 digits
+        msg = _one_line(exc).replace('in "<unicode string>", ', "at ")
+        msg = msg.replace("; use sys.set_int_max_str_digits() to increase the limit", "")  # not the user's to call
+        raise SpecError([f"not valid {fmt}: {msg}"], str(path)) from None
     return network_from_dict(data, str(path), text)
+
+
+def _read_text(path: Path) -> str:
+    """The file as text, refused before reading when it is not a regular file or too large."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # /dev/zero or a FIFO would be read forever
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise SpecError([f"{kind}; a network spec must be a YAML or JSON file"], str(path))
+        if st.st_size > MAX_SPEC_BYTES:
+            raise SpecError([f"{st.st_size / 2**20:.1f} MiB; a network spec may be at most "
+                             f"{MAX_SPEC_BYTES // 2**20} MiB"], str(path))
+        with open(path, "rb") as f:
+            raw = f.read(MAX_SPEC_BYTES + 1)
+    except OSError as exc:
+        raise SpecError([f"cannot read: {exc.strerror or _one_line(exc)}"], str(path)) from None
+    except ValueError as exc:  # a NUL in the path
+        raise SpecError([f"cannot read: {_one_line(exc)}"], str(path)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError([f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                         f"a network spec must be UTF-8 YAML or JSON"], str(path)) from None
+
+
+def _load_json(text: str) -> Any:
+    def finite(s: str) -> float:
+        if not math.isfinite(x := float(s)):
+            raise ValueError(f"{s} is out of range; only finite numbers are allowed")
+        return x
+
+    def constant(s: str) -> float:
+        raise ValueError(f"{s} is not a number JSON allows; only finite numbers are allowed")
+
+    return json.loads(text, parse_float=finite, parse_constant=constant)
+
+
+def _load_yaml(text: str) -> Any:
+    """yaml.safe_load, with the node graph checked before it is built: aliases (*a) share nodes, so
+    a small file can stand for a huge or endless tree (billion laughs, `a: &a [*a]`)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        problem = _alias_problem(node)
+        if problem:
+            raise yaml.YAMLError(problem)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _alias_problem(root: yaml.Node) -> str | None:
+    """Walk the node graph once (iteratively), sizing each node as if its aliases were copied."""
+    expanded: dict[int, int] = {}  # id(node) -> node count with aliases expanded; absent until done
+    entered: set[int] = set()
+    todo: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while todo:
+        node, done = todo.pop()
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [n for kv in node.value for n in kv] if isinstance(node, yaml.MappingNode) else []
+        if done:
+            expanded[id(node)] = min(1 + sum(expanded[id(c)] for c in children), _CAP)
+        elif id(node) in entered:
+            if id(node) not in expanded:  # entered, not done: we are inside it
+                return "an alias refers to a node that contains it (an endless structure); this is not allowed"
+        else:
+            entered.add(id(node))
+            todo.append((node, True))
+            todo.extend((c, False) for c in children)
+    extra = expanded[id(root)] - len(entered)
+    if extra > MAX_ALIAS_NODES:
+        return (f"aliases (*name) add {'more than ' if expanded[id(root)] == _CAP else ''}{extra:,} values to the "
+                f"{len(entered):,} written; at most {MAX_ALIAS_NODES:,} are allowed")
+    return None
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    todo = [(data, 1)]
+    while todo:
+        x, depth = todo.pop()
+        if isinstance(x, (dict, list)):
+            if depth > limit:
+                return True
+            todo.extend((v, depth + 1) for v in (x.values() if isinstance(x, dict) else x))
+    return False
 
 
 def network_to_dict(net: Network) -> dict:

@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, StrictInt, field_validator
 
 from neurokit.ir.base import SCHEMA_VERSION, IRModel, SelfChecked
 from neurokit.ir.connections import Connection, DenseConnection, SparseConnection
@@ -23,7 +23,7 @@ class Readout(IRModel):
 
 
 class Network(IRModel, SelfChecked):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: StrictInt = Field(description=f"format version of the file; this neurokit reads {SCHEMA_VERSION}")
     name: str
     dt_ms: float = Field(1.0, gt=0, description="simulation time step, ms")
     seed: int = Field(0, ge=0, description="seed of the weight initialisers")
@@ -31,6 +31,13 @@ class Network(IRModel, SelfChecked):
     populations: list[Population] = Field(min_length=1)
     connections: list[Connection] = Field(default_factory=list)
     readout: Readout | None = None
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, v: int) -> int:
+        if v != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {v} is not supported; this neurokit reads version {SCHEMA_VERSION}")
+        return v
 
     # -- lookups ------------------------------------------------------------------------------
     def population(self, name: str) -> Population:
@@ -65,6 +72,11 @@ class Network(IRModel, SelfChecked):
 
     @cached_property
     def _weights(self) -> dict[str, np.ndarray]:
+        from neurokit import memory
+
+        sizes = {p.name: p.size for p in self.populations}
+        memory.check(memory.weight_bytes((sizes[c.source], sizes[c.target]) for c in self.connections),
+                     f"the weight matrices of network {self.name!r}")
         out = {}
         for i, c in enumerate(self.connections):
             rng = np.random.default_rng([self.seed, i])
@@ -144,5 +156,12 @@ def _shape_problems(where: str, c, n_src: int, n_tgt: int):
                 yield f"{where}.{field}[{bad[0]}]: index {idx[bad[0]]} out of range 0..{n - 1}"
         if any(w < 0 for w in c.weights):
             yield f"{where}.weights: must be >= 0 (the sign comes from 'sign')"
+        seen: dict[tuple[int, int], int] = {}
+        for k, pair in enumerate(zip(c.pre, c.post)):
+            if pair in seen:
+                yield (f"{where}.pre[{k}], post[{k}]: synapse {pair[0]} -> {pair[1]} is already given at index "
+                       f"{seen[pair]}; each synapse may appear once")
+                break
+            seen[pair] = k
     elif n_src != n_tgt:
         yield f"{where}: {c.kind} needs equal sizes, source {c.source!r} has {n_src}, target {c.target!r} has {n_tgt}"

@@ -13,7 +13,7 @@ The adaptive threshold (Diehl & Cook 2015) adds θ ← θ + θ₊ at each spike,
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -50,8 +50,8 @@ class AdaptiveLIF(LIF):
     tau_theta_ms: float | None = Field(
         None, gt=0, description="decay time constant of θ, ms; null: θ does not decay"
     )
-    theta_init: list[float] | None = Field(
-        None, description="θ of each neuron at the start of a run (learned by training)"
+    theta_init: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None, description="θ ≥ 0 of each neuron at the start of a run (learned by training)"
     )
 
 

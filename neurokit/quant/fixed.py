@@ -19,7 +19,8 @@ VTH_BITS = 17                  # unsigned threshold mantissa
 VTH_MAX = (1 << VTH_BITS) - 1
 VTH_SHIFT = 6                  # vth and synaptic input are left-shifted by 6 to MSB-align with v
 ACT_SHIFT = 6
-UV_BITS = 24                   # u and v are 24-bit signed
+UV_BITS = 24                   # u, v and θ are 24-bit signed
+UV_MAX = (1 << (UV_BITS - 1)) - 1
 BIAS_MANT_BITS = 13            # signed
 BIAS_MANT_MAX = (1 << (BIAS_MANT_BITS - 1)) - 1
 BIAS_EXP_MAX = 7
@@ -84,3 +85,16 @@ def bias_to_fixed(bias_v_units: float, what: str) -> tuple[int, int]:
         f"{what}: bias {bias_v_units:.6g} exceeds {BIAS_MANT_MAX << BIAS_EXP_MAX} "
         f"(13-bit mantissa, exponent 0..{BIAS_EXP_MAX})"
     )
+
+
+def theta_to_fixed(theta: np.ndarray, scale: float, what: str) -> np.ndarray:
+    """Threshold offsets θ (IR voltage units) -> the 24-bit θ register in v units (θ · scale << 6),
+    0..UV_MAX − 1 (Lava's adaptive model caps θ there); a larger θ would wrap, so it raises."""
+    theta = np.asarray(theta, dtype=np.float64)
+    reg = np.rint(theta * scale * (1 << VTH_SHIFT))
+    top = UV_MAX - 1
+    if reg.size and (reg.min() < 0 or reg.max() > top):
+        k = int(np.argmax(reg)) if reg.max() > top else int(np.argmin(reg))
+        raise QuantizationError(f"{what}[{k}]: {theta[k]:.6g} does not fit the 24-bit threshold register; "
+                                f"allowed 0..{top / (scale * (1 << VTH_SHIFT)):.6g} for this population")
+    return reg.astype(np.int32)

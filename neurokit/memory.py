@@ -1,0 +1,53 @@
+"""Memory a network or a run will take, estimated before anything is allocated, and refused
+over a limit with the figure: a spec with 10⁹ neurons or a 10⁸ ms presentation is an error
+message, not a MemoryError traceback or a machine that starts swapping.
+
+The limit is NEUROKIT_MEMORY_LIMIT_GB if set, else 80 % of the machine's physical memory.
+"""
+from __future__ import annotations
+
+import os
+
+from neurokit.errors import NeurokitError
+
+_DEFAULT_FRACTION = 0.8
+STATE_ARRAYS = 8  # per neuron: u, v, θ, refractory, counts and their scratch copies, 8 bytes each
+
+
+class MemoryLimitError(NeurokitError):
+    """The work would need more memory than the limit allows."""
+
+
+def limit_bytes() -> int:
+    text = os.environ.get("NEUROKIT_MEMORY_LIMIT_GB")
+    if text is None:
+        return int(_DEFAULT_FRACTION * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    try:
+        gb = float(text)
+    except ValueError:
+        gb = float("nan")
+    if not gb > 0 or gb == float("inf"):
+        raise MemoryLimitError(f"NEUROKIT_MEMORY_LIMIT_GB={text!r}: must be a finite number of GB > 0")
+    return int(gb * 2**30)
+
+
+def check(n_bytes: float, what: str) -> None:
+    """Raise MemoryLimitError when `what` would need more than the limit."""
+    limit = limit_bytes()
+    if n_bytes > limit:
+        raise MemoryLimitError(
+            f"{what} would need {n_bytes / 2**30:,.1f} GB of memory, over the limit of {limit / 2**30:,.1f} GB "
+            "(NEUROKIT_MEMORY_LIMIT_GB; default 80 % of this machine's memory)")
+
+
+def weight_bytes(pairs) -> float:
+    """Dense weight matrices [target, source] of float64 for each (n_source, n_target), twice
+    over: the IR's matrix and its compiled copy."""
+    return sum(2 * 8.0 * n_src * n_tgt for n_src, n_tgt in pairs)
+
+
+def run_bytes(n_samples: int, n_inputs: int, steps: int, neurons: int, rasters: bool) -> float:
+    """Input spike trains (bool [sample, input, step]), rasters (bool [sample, neuron, step]) if
+    kept, spike counts (int64 [sample, neuron]) and neuron state."""
+    return (n_samples * n_inputs * steps + (n_samples * neurons * steps if rasters else 0)
+            + 8.0 * n_samples * (neurons + n_inputs) + 8.0 * STATE_ARRAYS * neurons)
