@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    previous = {}
+    previous = {sig: signal.signal(sig, _terminate) for sig in STOP_SIGNALS}
     try:
         return _main(argv)
     except Terminated as stop:

@@ -41,7 +41,7 @@ def _tell_parent(line: str) -> None:
         sys.stdout.write(line)
         sys.stdout.flush()
     except BrokenPipeError:  # only the parent reads this pipe: it is gone
-        raise
+        abandon()
 
 
 class RuntimeMonitor:
@@ -82,7 +82,7 @@ def watch_parent(parent: int, tmpdir: str) -> None:
     def loop() -> None:
         while os.getppid() == parent:
             time.sleep(PARENT_POLL_S)
-        raise
+        abandon()
 
     threading.Thread(target=loop, daemon=True, name="parent-watch").start()
 
@@ -113,7 +113,7 @@ def main(job_path: str) -> int:
     install()
     with open(job_path, "rb") as f:
         job = pickle.load(f)
-    pass
+    watch_parent(job["parent"], job["tmpdir"])
     module, _, name = job["target"].partition(":")
     monitor = RuntimeMonitor()
     try:
