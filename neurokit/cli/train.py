@@ -14,7 +14,7 @@ def register(sub) -> None:
     p.add_argument("--classes", required=True, help="classes to learn, in group order, e.g. 0,1,7")
     p.add_argument("--train-samples", type=count, default=100)
     p.add_argument("--download", action="store_true", help="allow downloading MNIST into ROOT")
-    p.add_argument("--out", required=True, help="directory for the trained network and its log")
+    p.add_argument("--out", required=True, help="directory for the trained network and its log (created; an earlier neurokit result there is replaced, anything else is refused)")
     add_backend_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_train)
@@ -24,7 +24,8 @@ def register(sub) -> None:
     p.add_argument("--data", required=True)
     p.add_argument("--split", choices=("train", "test"), default="test")
     p.add_argument("--samples", type=count, default=None, help="number of samples (default: all)")
-    p.add_argument("--classes", help="default: the classes the network was trained on")
+    p.add_argument("--classes", help="test only samples of these classes (a subset of the trained ones, in any "
+                   "order; default: all the classes the network was trained on)")
     p.add_argument("--download", action="store_true")
     add_backend_args(p)
     p.add_argument("--json", action="store_true")
@@ -88,8 +89,8 @@ def _evaluate(args) -> int:
     from neurokit.training import evaluate
 
     net = load_any(args.trained)
-    classes = parse_classes(args.classes) or (net.readout.classes if net.readout else None)
-    samples = load_dataset(args.data, args.split, samples=args.samples, classes=classes, seed=args.seed,
+    classes, wanted = readout_classes(net, parse_classes(args.classes))
+    samples = load_dataset(args.data, args.split, samples=args.samples, classes=wanted, seed=args.seed,
                            download=args.download)
     ev = evaluate(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
                   progress=not args.json)
@@ -103,3 +104,20 @@ def _evaluate(args) -> int:
     for c, row in zip(classes, ev.confusion):
         print(f"{c:>6}" + "".join(f"{v:>6}" for v in row))
     return 0
+
+
+def readout_classes(net, given: list[int] | None) -> tuple[list[int] | None, list[int] | None]:
+    """(the class of each readout group, the classes of the test samples). Groups keep the order
+    they were trained in: `--classes 7,1,0` on a network trained on 0,1,7 tests the same
+    classes, and a subset tests fewer; a class the network never learned is refused."""
+    from neurokit.errors import DataError
+
+    trained = net.readout.classes if net.readout is not None else None
+    if not trained or given is None:
+        return trained or given, trained or given
+    unknown = [c for c in given if c not in trained]
+    if unknown:
+        raise DataError(f"--classes {','.join(map(str, given))}: the network was trained on classes "
+                        f"{','.join(map(str, trained))} and has no readout group for {unknown}; "
+                        "give a subset of its classes or leave --classes out")
+    return trained, given

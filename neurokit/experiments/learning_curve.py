@@ -33,7 +33,7 @@ def register(sub) -> None:
     p.add_argument("--test-samples", type=count, default=300, help="held-out test images")
     p.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated seeds (at least one)")
     p.add_argument("--download", action="store_true")
-    p.add_argument("--out", required=True, help="directory for learning_curve.json and .png")
+    p.add_argument("--out", required=True, help="directory for learning_curve.json and .png (an earlier neurokit result there is replaced, anything else is refused)")
     add_backend_args(p)
     p.add_argument("--json", action="store_true", help="print the results on stdout")
     p.set_defaults(handler=run)

@@ -26,7 +26,7 @@ def register(sub) -> None:
     p = sub.add_parser(NAME, help="measure the pruning timer's decay against the exact Gaussian")
     p.add_argument("--tau-prun-ms", type=positive_float, default=7500.0)
     p.add_argument("--k-p", type=nonnegative_float, default=1.0)
-    p.add_argument("--out", required=True, help="directory for results.json and pruning_curve.png")
+    p.add_argument("--out", required=True, help="directory for results.json and pruning_curve.png (an earlier neurokit result there is replaced, anything else is refused)")
     add_backend_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run)

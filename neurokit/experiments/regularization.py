@@ -40,7 +40,7 @@ def register(sub) -> None:
                    help="τ_prun of the timer, ms (the nearest reachable value is used and reported)")
     p.add_argument("--neuron", type=index, default=0, help="excitatory neuron whose weights are drawn")
     p.add_argument("--download", action="store_true", help="allow downloading MNIST into ROOT")
-    p.add_argument("--out", required=True, help="directory for results.json and the weight images")
+    p.add_argument("--out", required=True, help="directory for results.json and the weight images (an earlier neurokit result there is replaced, anything else is refused)")
     add_backend_args(p)
     p.add_argument("--json", action="store_true", help="print results.json on stdout")
     p.set_defaults(handler=run)
