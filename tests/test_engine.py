@@ -144,8 +144,8 @@ def test_learning_skips_only_synapses_whose_products_are_zero(kind, pruning, gat
     install()
     rule = LearningRule(kind=kind, a_pre=0.01, a_post=-0.01, tau_pre_ms=20, tau_post_ms=20, w_max=0.25)
     code = microcode(rule, "fixed", 1020.0, 1.0, pruning=Pruning(tau_prun_ms=pruning) if pruning else None)
-    *_, x_gate, y_gate = compile_rule(tables_from_rule(code.lava_rule(0)), True, SIGN_MODES["excitatory"])
-    assert (x_gate, y_gate) == gates
+    rule = compile_rule(tables_from_rule(code.lava_rule(0)), True, SIGN_MODES["excitatory"])
+    assert (rule.x_gate, rule.y_gate) == gates
 
 
 GATE_RULES = [  # products of every dependency, several targets, constants, sgn and u factors
@@ -179,7 +179,8 @@ def test_skipping_zero_products_changes_no_synapse(fixed, t_epoch):
                                    y2_impulse=20, y2_tau=3, y3_impulse=10, y3_tau=8, t_epoch=E, rng_seed=0, **spec)
         tb = tables_from_rule(rule)
         for sign in ("excitatory", "mixed"):
-            *updates, x_gate, y_gate = compile_rule(tb, fixed, SIGN_MODES[sign])
+            rule = compile_rule(tb, fixed, SIGN_MODES[sign])
+            updates, x_gate, y_gate = (rule.update_all, rule.update_x, rule.update_y), rule.x_gate, rule.y_gate
             assert max(x_gate, y_gate) >= 0  # the rule has a gate to exercise
             for _ in range(20):
                 w = values((n_pre, n_post), 0 if sign == "excitatory" else -50, 200)

@@ -1,4 +1,5 @@
 import json
+import os
 
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ import yaml
 
 from conftest import EXAMPLES, tiny_network
 from neurokit.errors import SpecError
-from neurokit.ir import Network, load_network, network_from_dict, save_network
+from neurokit.ir import Network, io, load_network, network_from_dict, save_network
 
 
 def problems_of(spec) -> list[str]:
@@ -97,3 +98,54 @@ def test_schema_lists_the_fields():
     assert "schema_version" in schema["properties"]
     text = json.dumps(schema)
     assert "adaptive_lif" in text and "all_to_all_except_self" in text and "tau_prun_ms" in text
+
+
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("latin1.yaml", "name: caf\xe9".encode("latin-1"), "not UTF-8 text (byte 0xe9 at offset 9); a network spec must be UTF-8"),
+    ("laughs.yaml", LAUGHS, "not valid YAML: aliases (*name) add 1,234,567,880 values to the 29 written; at most 1,000,000"),
+    ("loop.yaml", "a: &a [*a, *a]", "not valid YAML: an alias refers to a node that contains it (an endless structure)"),
+    ("deep.yaml", "metadata: " + "[" * 101 + "]" * 101, "nested too deeply; at most 100 levels are allowed"),
+    ("deeper.yaml", "a: " + "[" * 100000, "nested too deeply; at most 100 levels are allowed"),
+    ("deep.json", "[" * 100000 + "]" * 100000, "nested too deeply; at most 100 levels are allowed"),
+    ("list.yaml", "- name: x", "the spec must be a mapping of fields (name, populations, ...), got a list"),
+    ("empty.yaml", "", "the spec must be a mapping of fields (name, populations, ...), got nothing (an empty file)"),
+    ("nan.json", '{"dt_ms": NaN}', "not valid JSON: NaN is not a number JSON allows; only finite numbers are allowed"),
+    ("inf.json", '{"dt_ms": 1e400}', "not valid JSON: 1e400 is out of range; only finite numbers are allowed"),
+    ("digits.yaml", "seed: " + "9" * 5000, "not valid YAML: Exceeds the limit (4300 digits) for integer string "
+                                          "conversion: value has 5000 digits"),
+    ("date.yaml", "seed: 2020-13-01", "not valid YAML: month must be in 1..12"),
+])
+def test_bad_files_are_one_line_each(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(SpecError) as info:
+        load_network(path)
+    (line,) = info.value.lines()
+    assert line.startswith(f"{path}: {message}")
+
+
+def test_what_is_not_a_small_regular_file_is_refused_unread(tmp_path, monkeypatch):
+    (tmp_path / "dir.yaml").mkdir()
+    os.mkfifo(tmp_path / "fifo.yaml")  # reading it would block
+    for path, message in [("/dev/zero", "not a regular file"), (tmp_path / "dir.yaml", "a directory"),
+                          (tmp_path / "fifo.yaml", "not a regular file"),
+                          (tmp_path / "none.yaml", "cannot read: No such file or directory")]:
+        with pytest.raises(SpecError, match=f"^{path}: {message}"):
+            load_network(path)
+    monkeypatch.setattr(io, "MAX_SPEC_BYTES", 2**20)
+    (tmp_path / "big.yaml").write_text("#" * (3 * 2**19))
+    with pytest.raises(SpecError, match=r"big.yaml: 1.5 MiB; a network spec may be at most 1 MiB$"):
+        load_network(tmp_path / "big.yaml")
+
+
+def test_a_few_aliases_still_load(tmp_path):
+    text = yaml.safe_dump(tiny_network(), sort_keys=False)
+    text = text.replace("  neuron:\n    kind: lif", "  neuron: &n\n    kind: lif")
+    text = text.replace("connections:", "- {name: more, size: 4, neuron: *n}\nconnections:")
+    (tmp_path / "a.yaml").write_text(text)
+    net = load_network(tmp_path / "a.yaml")
+    assert net.population("more").neuron == net.population("inh").neuron

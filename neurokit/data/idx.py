@@ -36,7 +36,8 @@ _CHUNK = 1 << 24
 
 
 def read_idx(path: str | Path, ndim: int, what: str = "") -> np.ndarray:
-    """The uint8 array of shape `sizes` in the IDX file `path`, which must have `ndim` dimensions."""
+    """The uint8 array in the IDX file `path`, shaped as its header says; it must have `ndim` dimensions
+    (`what` says what they are, for the message)."""
     path = Path(path)
     try:
         st = path.stat()
@@ -50,8 +51,8 @@ def read_idx(path: str | Path, ndim: int, what: str = "") -> np.ndarray:
                 return _parse(g, path, ndim, what, None if packed else st.st_size)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise DataError(f"{path}: broken gzip data ({_one_line(exc)}); a whole, valid .gz file is expected") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or _one_line(exc)}") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise DataError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or _one_line(exc)}") from None
 
 
 def _parse(f, path: Path, ndim: int, what: str, file_size: int | None) -> np.ndarray:

@@ -8,7 +8,6 @@ the repository's top-level `hw_profiles/` is a symlink to that folder.
 """
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -43,19 +42,15 @@ def load_profile(name_or_path: str | Path) -> HardwareProfile:
 
 
 def _load_file(path: Path) -> HardwareProfile:
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise SpecError([f"cannot read hardware profile: {exc.strerror}"], str(path)) from None
-    return profile_from_text(text, str(path), json_format=path.suffix == ".json")
+    from neurokit.ir.io import read_document
+
+    data, _ = read_document(path, "a hardware profile")
+    return profile_from_dict(data, str(path))
 
 
-def profile_from_text(text: str, source: str, *, json_format: bool = False) -> HardwareProfile:
-    try:
-        data = json.loads(text) if json_format else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise SpecError([f"not valid {'JSON' if json_format else 'YAML'}: {' '.join(str(exc).split())}"], source) from None
-    return profile_from_dict(data, source)
+def profile_from_text(text: str, source: str) -> HardwareProfile:
+    """A packaged profile (trusted YAML text)."""
+    return profile_from_dict(yaml.safe_load(text), source)
 
 
 def profile_from_dict(data, source: str | None = None) -> HardwareProfile:

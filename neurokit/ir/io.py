@@ -35,9 +35,18 @@ def format_path(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part not in _UNION_TAGS and not str(part).startswith("function-"):
+        elif part in _UNION_TAGS or str(part).startswith("function-"):
+            continue
+        elif isinstance(part, str) and not part.isprintable():  # a key with a line break or control character: quoted
+            out += f"[{part!r}]"
+        else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def _one_line_msg(msg: str) -> str:
+    """Escape line breaks that came with a user's value: one problem, one line."""
+    return "".join(repr(c)[1:-1] if c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029" else c for c in msg)
 
 
 def validation_problems(err: ValidationError) -> list[str]:
@@ -46,14 +55,36 @@ def validation_problems(err: ValidationError) -> list[str]:
         path, msg = format_path(e["loc"]), e["msg"]
         msg = msg.removeprefix("Value error, ")
         if not path and "\n" in msg or msg.split(":", 1)[0].startswith(("populations", "connections", "readout")):
-            lines.extend(msg.splitlines())  # cross-reference problems carry their own paths
+            lines.extend(map(_one_line_msg, msg.split("\n")))  # cross-reference problems carry their own paths
             continue
         if e["type"] == "extra_forbidden":
             msg = "unknown field (check its spelling)"
         elif e["type"] == "missing":
             msg = "required field is missing"
-        lines.append(f"{path}: {msg}" if path else msg)
-    return lines
+        lines.append(_one_line_msg(f"{path}: {msg}" if path else msg))
+    return _collapse_items(lines)
+
+
+def _collapse_items(lines: list[str]) -> list[str]:
+    """One line for one problem repeated over a list: 'theta_init[0]: x', …, 'theta_init[29]: x'
+    become 'theta_init[0] and 29 more items of the list: x' (the first names the line to look at)."""
+    import re
+
+    out: list[str] = []
+    groups: dict[tuple[str, str], int] = {}
+    for line in lines:
+        m = re.fullmatch(r"(.*)\[(\d+)\]: (.*)", line)
+        key = (m.group(1), m.group(3)) if m else None
+        if key in groups:
+            k = groups[key]
+            first, count = out[k]
+            out[k] = (first, count + 1)
+            continue
+        if key is not None:
+            groups[key] = len(out)
+        out.append((line, 1))
+    return [line if n == 1 else line.replace(": ", f" and {n - 1} more items of the list: ", 1)
+            for line, n in out]
 
 
 def network_from_dict(data: Any, source: str | None = None, text: str | None = None) -> Network:
@@ -71,8 +102,16 @@ def network_from_dict(data: Any, source: str | None = None, text: str | None = N
 
 def load_network(path: str | Path) -> Network:
     """Read a network from YAML (.yaml/.yml) or JSON; raise SpecError with every problem."""
+    data, text = read_document(path, "a network spec")
+    return network_from_dict(data, str(path), text)
+
+
+def read_document(path: str | Path, what: str) -> tuple[Any, str]:
+    """Parse a YAML (or, by suffix, JSON) file safely: (data, text). Every way the file can be
+    wrong (not a regular file, too large, not UTF-8, bad syntax, alias bombs, nesting too deep,
+    NaN in JSON) is one SpecError line; `what` ('a network spec') names the file's role."""
     path = Path(path)
-    text = _read_text(path)
+    text = _read_text(path, what)
     fmt = "JSON" if path.suffix == ".json" else "YAML"
     try:
         data = _load_json(text) if fmt == "JSON" else _load_yaml(text)
@@ -84,18 +123,18 @@ def load_network(path: str | Path) -> Network:
         msg = _one_line(exc).replace('in "<unicode string>", ', "at ")
         msg = msg.replace("; use sys.set_int_max_str_digits() to increase the limit", "")  # not the user's to call
         raise SpecError([f"not valid {fmt}: {msg}"], str(path)) from None
-    return network_from_dict(data, str(path), text)
+    return data, text
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, what: str) -> str:
     """The file as text, refused before reading when it is not a regular file or too large."""
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # /dev/zero or a FIFO would be read forever
             kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            raise SpecError([f"{kind}; a network spec must be a YAML or JSON file"], str(path))
+            raise SpecError([f"{kind}; {what} must be a YAML or JSON file"], str(path))
         if st.st_size > MAX_SPEC_BYTES:
-            raise SpecError([f"{st.st_size / 2**20:.1f} MiB; a network spec may be at most "
+            raise SpecError([f"{st.st_size / 2**20:.1f} MiB; {what} may be at most "
                              f"{MAX_SPEC_BYTES // 2**20} MiB"], str(path))
         with open(path, "rb") as f:
             raw = f.read(MAX_SPEC_BYTES + 1)
@@ -107,7 +146,7 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError([f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                         f"a network spec must be UTF-8 YAML or JSON"], str(path)) from None
+                         f"{what} must be UTF-8 YAML or JSON"], str(path)) from None
 
 
 def _load_json(text: str) -> Any:

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
-from neurokit.backends.engine import kernels
+from neurokit.backends.engine import jit, kernels
 from neurokit.backends.engine.layout import build_layout
 from neurokit.backends.engine.plastic import (
     SIGN_MODES, LearningRandoms, learn_epoch, process_spikes, tables_from_rule,
@@ -29,6 +29,8 @@ from neurokit.quant import CompiledParams
 CHUNK_SAMPLES = 64
 
 
+# The template of each learning rule's `run` (rulegen.module_source copies this source into the
+# rule's module, where update_* and the gates are globals, so that Numba can cache it on disk).
 @njit(nogil=True)
 def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta, prm,
                w, w_off, src, n_src, tgt, n_tgt, exp, buf, buf_off,
@@ -126,7 +128,7 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
                 n_xact = n_yact = 0
 
 
-@njit(nogil=True)
+@jit.njit(nogil=True)
 def spike_lists(words, P):
     """Each sample's spikes as kernels.spike_words gives them (bytes [n_in·P] read 8 at a time, so
     that a silent stretch costs one test) -> (ptr [n·P + 1], idx): the inputs spiking at step
@@ -202,16 +204,16 @@ def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | No
     counts = np.zeros((n, N), np.int64)
     raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
     randoms = LearningRandoms(tb.rng_seed, tb.t_epoch)
-    update = compile_rule(tb, fixed, SIGN_MODES["excitatory" if conn.sign > 0 else "inhibitory"])
+    rule = compile_rule(tb, fixed, SIGN_MODES["excitatory" if conn.sign > 0 else "inhibitory"])
     for a in range(0, n, CHUNK_SAMPLES):
         b = min(n, a + CHUNK_SAMPLES)
         r_xd, r_xi, r_yd, r_yi, r_cv = randoms.block((b - a) * P)
         g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
         ptr, idx = spike_lists(kernels.spike_words(inputs[a:b]), P)
-        run_online(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
-                   L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, buf, buf_off,
-                   pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, *update, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
-                   counts[a:b], raster[a:b] if rasters else raster, rasters)
+        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
+                 L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, buf, buf_off,
+                 pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
+                 counts[a:b], raster[a:b] if rasters else raster, rasters)
         if on_progress:
             on_progress(b)
     wT = w[L.w_off[pc]:L.w_off[pc] + n_pre * n_post].reshape(n_pre, n_post)

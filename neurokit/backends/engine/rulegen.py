@@ -12,16 +12,24 @@ straight-line arithmetic. For `dw = 4 * 2^-4 * y0 * x1 * (y2 - 8) - …` in fixe
     …
     w_new = finish(0, w, acc, r_cv, True, 1)                   # round to 8 bits, clip
 
-The semantics are those documented in plastic.py; the generated source is kept on the
-function (`update.source`) for inspection.
+The semantics are those documented in plastic.py; the generated module's source is kept on it
+(`module.source`) for inspection.
 """
 from __future__ import annotations
 
-import math
+import ast
+import hashlib
+import importlib.util
+import inspect
+import sys
+import textwrap
+import types
 
 from numba import njit
 
+from neurokit.backends.engine import jit
 from neurokit.backends.engine import plastic as P
+from neurokit.util import atomic_write_text
 
 _cache: dict = {}
 
@@ -54,11 +62,11 @@ def _factor_expr(var: int, dep: int) -> str:
     return {P.X0: _dep_expr(0), P.Y0: _dep_expr(1), P.W: "w", P.D: "d", P.T: "tg", P.C: "0.0"}[var]
 
 
-def rule_source(tb: P.RuleTables, fixed: bool, sign_mode: int, deps: tuple = (0, 1, 2)) -> str:
+def rule_source(tb: P.RuleTables, fixed: bool, sign_mode: int, deps: tuple = (0, 1, 2), name: str = "update") -> str:
     """Source of `update` with the products whose dependency is in `deps` (a product whose
     dependency is false adds exactly 0, so a synapse known to have x0 false can use the y0-only
     variant, and vice versa)."""
-    lines = ["def update(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv):",
+    lines = [f"def {name}(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv):",
              "    w, d, tg = float(wT[i, j]), float(dT[i, j]), float(tT[i, j])"]
     outs = ["w", "d", "tg"]
     for target, name in enumerate(P.TARGETS):
@@ -94,12 +102,59 @@ def rule_source(tb: P.RuleTables, fixed: bool, sign_mode: int, deps: tuple = (0,
     return "\n".join(lines) + "\n"
 
 
+VARIANTS = {"update_all": (0, 1, 2), "update_x": (0, 2), "update_y": (1, 2)}
+RULE_ARGS = ("update_all", "update_x", "update_y", "x_gate", "y_gate")  # what a rule module fills in
+
+
+def module_source(tb: P.RuleTables, fixed: bool, sign_mode: int) -> str:
+    """A module with the rule's three `update` variants (all products; x0- and u-dependent only,
+    for a synapse whose post neuron did not spike; y0- and u-dependent only, pre silent), its
+    zero gates (`zero_gate`) and `run`: online.run_online's source with those as globals instead
+    of arguments. Numba resolves them at compile time, so `run` holds no pointer to a Python
+    object and can be cached on disk (a function passed as an argument cannot)."""
+    from neurokit.backends.engine import online
+
+    fn = ast.parse(textwrap.dedent(inspect.getsource(online.run_online.py_func))).body[0]
+    fn.name, fn.decorator_list = "run", []
+    fn.args.args = [a for a in fn.args.args if a.arg not in RULE_ARGS]
+    parts = ["# A learning rule compiled by neurokit.backends.engine.rulegen; generated, safe to delete.",
+             "from neurokit.backends.engine.online import *  # what run_online's body uses",
+             "import math", "from neurokit.backends.engine.jit import njit  # the caching one",
+             "from neurokit.backends.engine.rulegen import _clip, _acc, _sign",
+             "from neurokit.backends.engine.plastic import finish", "",
+             f"x_gate, y_gate = {zero_gate(tb, 0, (P.Y1, P.Y2, P.Y3))}, {zero_gate(tb, 1, (P.X1, P.X2))}", ""]
+    for name, deps in VARIANTS.items():
+        parts += ["@njit(inline='always')", rule_source(tb, fixed, sign_mode, deps, name)]
+    parts += ["@njit(nogil=True)", ast.unparse(fn), ""]
+    return "\n".join(parts)
+
+
 def compile_rule(tb: P.RuleTables, fixed: bool, sign_mode: int):
-    """Three jitted `update`s for this rule: all products, x0- and u-dependent only (for a
-    synapse whose post neuron did not spike), y0- and u-dependent only (pre did not spike);
-    then the zero gates of the x0 and y0 products (`zero_gate`)."""
-    updates = tuple(_compile(rule_source(tb, fixed, sign_mode, deps)) for deps in ((0, 1, 2), (0, 2), (1, 2)))
-    return (*updates, zero_gate(tb, 0, (P.Y1, P.Y2, P.Y3)), zero_gate(tb, 1, (P.X1, P.X2)))
+    """The rule's module (see module_source): a file in the engine's cache named by the hash of
+    its source and of the engine's sources, imported so that Numba caches it; without a cache,
+    executed in memory."""
+    source = module_source(tb, fixed, sign_mode)
+    key = hashlib.sha256((jit.DIGEST + source).encode()).hexdigest()[:24]
+    if key in _cache:
+        return _cache[key]
+    name = f"neurokit_rule_{key}"
+    path = jit.RULES_DIR / f"{name}.py"
+    if jit.CACHE:
+        if not path.is_file():
+            jit.RULES_DIR.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, source)
+        if not any(jit.RULES_DIR.glob(f"__pycache__/{name}.run-*.nbi")):
+            jit.note_compiling("the learning rule")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # Numba's cache finds a function's module by name
+        spec.loader.exec_module(module)
+    else:
+        module = types.ModuleType(name)
+        exec(compile(source, f"<neurokit learning rule {key}>", "exec"), module.__dict__)
+    module.source = source
+    _cache[key] = module
+    return module
 
 
 def zero_gate(tb: P.RuleTables, dep: int, traces: tuple) -> int:
@@ -117,13 +172,3 @@ def zero_gate(tb: P.RuleTables, dep: int, traces: tuple) -> int:
                  if int(tb.fvar[p, k]) in traces and tb.fconst[p, k] == 0 and not tb.fsgn[p, k]}
         common = plain if common is None else common & plain
     return traces.index(min(common)) if common else -1
-
-
-def _compile(source: str):
-    if source not in _cache:
-        namespace = {"math": math, "_clip": _clip, "_acc": _acc, "_sign": _sign, "finish": P.finish}
-        exec(compile(source, "<neurokit learning rule>", "exec"), namespace)
-        fn = njit(inline="always")(namespace["update"])
-        fn.source = source
-        _cache[source] = fn
-    return _cache[source]
