@@ -28,6 +28,21 @@ def test_digits_is_deterministic_with_a_seed_and_split_in_two():
     assert len(train) + len(test) == 1797
 
 
+def test_digits_are_scikit_learns_without_importing_it():
+    """The CSV read directly gives load_digits()'s arrays, in its order (the split indexes them)."""
+    from sklearn.datasets import load_digits
+
+    from neurokit.data import datasets
+
+    ref = load_digits()
+    order = np.random.default_rng(datasets._SPLIT_SEED).permutation(len(ref.target))
+    n_test = int(round(len(ref.target) * datasets.DIGITS_TEST_FRACTION))
+    for split, pick in (("test", order[:n_test]), ("train", order[n_test:])):
+        images, labels = datasets._digits(split)
+        assert np.array_equal(images, (ref.images[pick] / 16.0).astype(np.float32))
+        assert np.array_equal(labels, ref.target[pick])
+
+
 def test_mnist_subset_from_its_idx_files(mnist_root):
     train = load_dataset(MNIST_SPEC, "train")
     test = load_dataset(MNIST_SPEC, "test")

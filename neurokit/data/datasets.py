@@ -81,11 +81,18 @@ def load_dataset(
 
 
 def _digits(split: str) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits
+    """scikit-learn's 8x8 digits (1,797 images, 16 grey levels), read from the CSV that
+    scikit-learn ships, without importing scikit-learn (≈ 1 s): the same arrays as
+    `sklearn.datasets.load_digits()` (tested)."""
+    import gzip
+    import importlib.util
 
-    d = load_digits()
-    images = (d.images / 16.0).astype(np.float32)
-    labels = d.target.astype(np.int64)
+    spec = importlib.util.find_spec("sklearn")
+    csv = Path(spec.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    with gzip.open(csv, "rt") as f:
+        data = np.loadtxt(f, delimiter=",")
+    images = (data[:, :-1].reshape(-1, 8, 8) / 16.0).astype(np.float32)
+    labels = data[:, -1].astype(np.int64)
     order = np.random.default_rng(_SPLIT_SEED).permutation(len(labels))
     n_test = int(round(len(labels) * DIGITS_TEST_FRACTION))
     pick = order[:n_test] if split == "test" else order[n_test:]
