@@ -44,6 +44,7 @@ def random_network(seed: int, *, adaptive: bool = True, rest_ms: float = 10.0) -
         return out
 
     n_syn = int(rng.integers(4, 10))
+    pairs = rng.choice(n_in * n_a, n_syn, replace=False)  # distinct synapses: a repeated one is an error
     return {
         "schema_version": 1, "name": f"random{seed}",
         "populations": [
@@ -57,7 +58,7 @@ def random_network(seed: int, *, adaptive: bool = True, rest_ms: float = 10.0) -
         "connections": [
             {"name": "in_a", "source": "inp", "target": "a", "kind": "dense", "init": {"kind": "uniform", "high": u(1, 2.5)}},
             {"name": "in_b", "source": "inp", "target": "b", "kind": "sparse",
-             "pre": rng.integers(0, n_in, n_syn).tolist(), "post": rng.integers(0, n_a, n_syn).tolist(),
+             "pre": (pairs // n_a).tolist(), "post": (pairs % n_a).tolist(),
              "weights": np.round(rng.uniform(0.2, 1.0, n_syn), 3).tolist()},
             {"name": "a_b", "source": "a", "target": "b", "kind": "one_to_one", "weight": u(1, 3)},
             {"name": "b_a", "source": "b", "target": "a", "kind": "all_to_all_except_self", "sign": "inhibitory",

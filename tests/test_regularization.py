@@ -17,7 +17,7 @@ def test_regularization_experiment_writes_table_accuracy_and_weight_images(tmp_p
     assert all(0 <= a <= 1 for a in res["accuracy"].values())
     assert res["timer"]["S1"]["dw_term"] == "- 5 * 2^-7 * u7 * w * t"  # 7500 ms in fixed point
     assert 0 <= res["pruned_fraction"]["with"]["S1"] <= 1
-    assert sorted(p.name for p in out.iterdir()) == ["results.json", "weights.npz", "weights_neuron.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".neurokit-output.json", "results.json", "weights.npz", "weights_neuron.png"]
     assert (out / "weights_neuron.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((out / "results.json").read_text())["table"] == res["table"]
 

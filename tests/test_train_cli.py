@@ -17,7 +17,7 @@ def test_train_then_evaluate_and_run_the_trained_directory(tmp_path):
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["samples"] == 6 and summary["spike_counts"]["exc"] > 0
-    assert sorted(p.name for p in out.iterdir()) == ["network.yaml", "training_log.json", "weights_S1.png"]
+    assert sorted(p.name for p in out.iterdir()) == [".neurokit-output.json", "network.yaml", "training_log.json", "weights_S1.png"]
     log = json.loads((out / "training_log.json").read_text())
     assert len(log["labels"]) == 6 and set(log["labels"]) <= {0, 1, 7}
 
