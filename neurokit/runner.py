@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurokit.backends import check_backend
-from neurokit.data import Samples, encode_rate
+from neurokit.data import Samples
+from neurokit.data.encode import RateInputs
 from neurokit.ir import Network
 from neurokit.progress import progress_bar
 from neurokit.quant import CompiledParams, compile_params
@@ -64,7 +65,8 @@ def execute(
     desc: str | None = None,
     stall_timeout_s: float | None = None,  # None: NEUROKIT_STALL_TIMEOUT_S or the default
 ) -> RunResult:
-    """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample]) through
+    """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample], or
+    RateInputs drawing them block by block) through
     `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
     class `gates` for the supervised rule) and the result carries the learned weights."""
     check_backend(backend)
@@ -80,10 +82,12 @@ def execute(
                                    on_progress=on_progress)
             else:
                 out = run_network(params, inputs, rasters=rasters, on_progress=on_progress)
-        return RunResult(out["counts"], inputs.sum(axis=2), labels, params.network.input_population.name,
+        return RunResult(out["counts"], _input_counts(inputs), labels, params.network.input_population.name,
                          out["rasters"], out.get("weights", {}), out["theta"])
     from neurokit.backends.lava.watchdog import run_isolated
 
+    if isinstance(inputs, RateInputs):
+        inputs = inputs[0:len(inputs)]  # the Lava worker takes the whole array
     job = {"params": params, "inputs": inputs, "rasters": rasters, "hardware": backend == "loihi2",
            "learn": learn, "gates": gates, "rng_seed": rng_seed}
     label = desc or f"{backend}/{params.precision}" + (" learning" if learn else "")
@@ -92,8 +96,12 @@ def execute(
             "neurokit.backends.lava.simulate:run_network", job,
             on_progress=lambda k: bar.update(k - bar.n), stall_timeout_s=stall_timeout_s,
         )
-    return RunResult(out["counts"], inputs.sum(axis=2), labels, params.network.input_population.name,
+    return RunResult(out["counts"], _input_counts(inputs), labels, params.network.input_population.name,
                      out["rasters"], out.get("weights"), out.get("theta"))
+
+
+def _input_counts(inputs) -> np.ndarray:
+    return inputs.counts if isinstance(inputs, RateInputs) else inputs.sum(axis=2)
 
 
 def simulate(
@@ -110,6 +118,6 @@ def simulate(
     """Inference: spikes of every population for each sample (learning off)."""
     check_backend(backend)
     params = compile_params(net, precision)
-    inputs = encode_rate(net, samples.flat, seed, rasters=rasters)
+    inputs = RateInputs(net, samples.flat, seed, rasters=rasters)  # drawn as the backend goes
     return execute(params, inputs, backend=backend, rasters=rasters, labels=samples.labels,
                    progress=progress, stall_timeout_s=stall_timeout_s)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neurokit.data import Samples, encode_rate
+from neurokit.data import Samples
+from neurokit.data.encode import RateInputs
 from neurokit.errors import SpecError
 from neurokit.ir import AdaptiveLIF, Network, Readout
 from neurokit.learning import class_groups, microcode
@@ -60,7 +61,7 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
     pop = readout_population(net)
     class_groups(net.population(pop).size, len(classes))  # raises early if it cannot split
     params = compile_params(net, precision)
-    inputs = encode_rate(net, samples.flat, seed)
+    inputs = RateInputs(net, samples.flat, seed)
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
                      gates=class_gates(net, params, samples.labels, classes), progress=progress,
                      desc=f"training {backend}/{precision}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import MNIST_SPEC, tiny_network
+from conftest import EXAMPLES, MNIST_SPEC, tiny_network
 from neurokit.data import encode_rate, load_dataset
 from neurokit.data.datasets import _mnist
 from neurokit.data.idx import MNIST_FILES, read_idx
@@ -191,3 +191,20 @@ def test_neurokit_and_a_digits_run_do_not_import_torch():
             "print('torch' in sys.modules, 'torchvision' in sys.modules, 'lava' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"]
+
+
+def test_spikes_drawn_block_by_block_are_those_drawn_at_once(mnist_root):
+    """RateInputs (what the runner hands the engine) gives encode_rate's spikes whatever the
+    block sizes, counts them as it draws, and refuses blocks out of order."""
+    from neurokit.data.encode import RateInputs
+    from neurokit.ir import load_network
+
+    net = load_network(EXAMPLES / "diehl_cook_3class.yaml")
+    flat = load_dataset(MNIST_SPEC, "test", samples=70, seed=1).flat
+    whole = encode_rate(net, flat, 5)
+    lazy = RateInputs(net, flat, 5)
+    blocks = np.concatenate([lazy[0:1], lazy[1:64], lazy[64:70]])
+    assert np.array_equal(blocks, whole) and np.array_equal(lazy.counts, whole.sum(axis=2))
+    assert whole.sum() > 1000 and not np.array_equal(whole, encode_rate(net, flat, 6))
+    with pytest.raises(ValueError, match="in order"):
+        RateInputs(net, flat, 5)[3:9]

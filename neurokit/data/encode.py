@@ -1,13 +1,15 @@
 """Rate encoding of samples into input spike trains (see neurokit.ir.encoders for the maths)."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from neurokit import memory
 from neurokit.errors import DataError
 from neurokit.ir import Network
 
-ENCODE_BLOCK = 64  # samples per draw of random numbers
+ENCODE_BLOCK = 64  # samples per block of drawn spikes (RateInputs)
 
 
 def spike_probability(x: np.ndarray, kind: str, max_rate_hz: float, dt_ms: float) -> np.ndarray:
@@ -21,22 +23,62 @@ def encode_rate(net: Network, flat_samples: np.ndarray, seed: int, *, rasters: b
     """Spike trains [n_samples, n_inputs, steps_per_sample] (bool) for `net`'s input population:
     `presentation_steps` of rate-coded spikes, then silence for the rest period. The memory of
     the run (with spike `rasters` kept or not) is checked before anything is allocated."""
-    inp = net.input_population
-    if flat_samples.shape[1] != inp.size:
-        raise DataError(
-            f"samples have {flat_samples.shape[1]} values, input population {inp.name!r} has "
-            f"{inp.size} neurons"
-        )
-    enc = inp.encoder
-    p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)
-    rng = np.random.default_rng(seed)
-    n, T, on = len(flat_samples), net.steps_per_sample, net.presentation_steps
-    draws = 8.0 * min(n, ENCODE_BLOCK) * inp.size * on  # float64 uniforms of one block, at most
-    memory.check(memory.run_bytes(n, inp.size, T, sum(p.size for p in net.neuron_populations), rasters) + draws,
-                 f"{n} samples x {T} steps of network {net.name!r}")
-    spikes = np.zeros((n, inp.size, T), dtype=bool)
-    for a in range(0, n, ENCODE_BLOCK):
-        b = min(n, a + ENCODE_BLOCK)
-        live = p[a:b] > 0  # only inputs that can fire draw random numbers (most pixels are 0)
-        spikes[a:b, :, :on][live] = rng.random((int(live.sum()), on)) < p[a:b][live][:, None]
-    return spikes
+    return RateInputs(net, flat_samples, seed, rasters=rasters, blocks=False)[0:len(flat_samples)]
+
+
+class RateInputs:
+    """The same spike trains as `encode_rate`, drawn block by block when a backend asks for
+    them, in order (`inputs[a:b]` right after `inputs[…:a]`): a run never holds all of them,
+    and the engine draws the next block on one core while it simulates this one on the other.
+
+    Draws: one uniform u per step of each presented input with P > 0 (most pixels are 0 and
+    draw nothing), in the order [sample, input, step], spike = u < P; so the stream, and the
+    spikes, do not depend on the block sizes."""
+
+    def __init__(self, net: Network, flat_samples: np.ndarray, seed: int, *, rasters: bool = False,
+                 blocks: bool = True):
+        inp = net.input_population
+        if flat_samples.shape[1] != inp.size:
+            raise DataError(f"samples have {flat_samples.shape[1]} values, input population {inp.name!r} has "
+                            f"{inp.size} neurons")
+        enc = inp.encoder
+        n, T = len(flat_samples), net.steps_per_sample
+        held = min(n, ENCODE_BLOCK * 4) if blocks else n  # a few blocks in flight at most
+        memory.check(memory.run_bytes(n, inp.size, T, sum(p.size for p in net.neuron_populations), rasters)
+                     - n * inp.size * T + held * inp.size * T, f"{n} samples x {T} steps of network {net.name!r}")
+        self.p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)
+        self.rng = np.random.default_rng(seed)
+        self.on = net.presentation_steps
+        self.shape = (n, inp.size, T)
+        self.ndim = 3
+        self.counts = np.zeros((n, inp.size), np.int64)  # spikes per sample and input, as drawn
+        self._next = 0
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, block: slice) -> np.ndarray:
+        a, b, _ = block.indices(self.shape[0])
+        if a != self._next:
+            raise ValueError(f"input blocks are drawn in order: samples {self._next}.. next, not {a}..")
+        spikes = np.zeros((b - a, *self.shape[1:]), dtype=bool)
+        _draw_kernel()(spikes, self.p[a:b], self.rng, self.on)
+        self.counts[a:b] = spikes.sum(axis=2)
+        self._next = b
+        return spikes
+
+
+@functools.cache
+def _draw_kernel():
+    """Compiled on first use, so that importing neurokit.data does not import Numba."""
+    from numba import njit
+
+    @njit(nogil=True, cache=True)
+    def draw(spikes, p, rng, on):
+        for b in range(p.shape[0]):
+            for i in range(p.shape[1]):
+                if p[b, i] > 0:
+                    for j in range(on):
+                        spikes[b, i, j] = rng.random() < p[b, i]
+
+    return draw

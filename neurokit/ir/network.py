@@ -39,6 +39,21 @@ class Network(IRModel, SelfChecked):
             raise ValueError(f"schema_version {v} is not supported; this neurokit reads version {SCHEMA_VERSION}")
         return v
 
+    @field_validator("metadata")
+    @classmethod
+    def _finite_metadata(cls, v: dict) -> dict:
+        """Free-form, but it must survive JSON: no NaN or infinity anywhere in it."""
+        todo = [v]
+        while todo:
+            x = todo.pop()
+            if isinstance(x, float) and not np.isfinite(x):
+                raise ValueError("metadata may hold any YAML/JSON data except NaN and infinite numbers")
+            if isinstance(x, dict):
+                todo.extend(x.values())
+            elif isinstance(x, (list, tuple)):
+                todo.extend(x)
+        return v
+
     # -- lookups ------------------------------------------------------------------------------
     def population(self, name: str) -> Population:
         for p in self.populations:

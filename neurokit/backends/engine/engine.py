@@ -43,7 +43,7 @@ class Engine:
         raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
         starts = list(range(0, n, chunk))
         # While the neurons of one chunk are stepped (one thread when samples must run in
-        # order), the next chunk's input drive is computed beside it.
+        # order), the next chunk's input spikes are drawn and its input drive computed beside it.
         overlap = L.adaptive and len(starts) > 1
         with ThreadPoolExecutor(max_workers=1) as pool:
             submit = pool.submit if overlap else _now
@@ -60,20 +60,22 @@ class Engine:
         theta = {name: self.state.theta[L.population(name)].copy() for name in L.names}
         return {"counts": split(counts), "rasters": split(raster) if rasters else None, "theta": theta}
 
-    def _drive(self, inputs: np.ndarray, a: int, b: int) -> np.ndarray:
+    def _drive(self, inputs, a: int, b: int) -> np.ndarray:
         """Outputs of the input connections at every step of samples a..b−1 [b − a, P, slots]."""
         L = self.layout
+        block = np.ascontiguousarray(inputs[a:b], dtype=bool)  # drawn here when inputs are RateInputs
         drive = np.zeros((b - a, L.steps_per_sample, L.n_slots), np.int64 if L.fixed else np.float64)
-        kernels.input_drive(inputs[a:b], kernels.spike_words(inputs[a:b]), drive, L.weights, L.w_off, L.n_tgt,
+        kernels.input_drive(block, kernels.spike_words(block), drive, L.weights, L.w_off, L.n_tgt,
                             L.exp, L.slot, L.src)
         return drive
 
-    def _check(self, inputs: np.ndarray) -> np.ndarray:
+    def _check(self, inputs):
+        """inputs: a bool array [samples, inputs, steps], or neurokit.data.RateInputs (drawn per chunk)."""
         L = self.layout
         if inputs.ndim != 3 or inputs.shape[1] != L.n_inputs or inputs.shape[2] != L.steps_per_sample:
             raise DataError(f"engine inputs must be bool [samples, {L.n_inputs}, {L.steps_per_sample}] "
                             f"(inputs x steps per sample), got shape {inputs.shape}")
-        return np.ascontiguousarray(inputs, dtype=bool)
+        return inputs
 
 
 class _Done:

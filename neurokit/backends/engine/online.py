@@ -165,7 +165,7 @@ def spike_lists(words, P):
     return ptr, idx[:ptr[-1]]
 
 
-def run_learning(params: CompiledParams, inputs: np.ndarray, *, gates: dict | None = None, rng_seed: int = 0,
+def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, rng_seed: int = 0,
                  rasters: bool = False, on_progress: Callable[[int], None] | None = None) -> dict:
     """Train online: like the Lava backend's learning run, step for step. Returns counts,
     rasters, the learned weights [post, pre] of the plastic connection, and θ."""
