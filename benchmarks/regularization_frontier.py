@@ -1,17 +1,16 @@
 """The accuracy / noise trade-off of the pruning timer (issue 4), measured over network settings.
 
-For each setting (overrides of examples/diehl_cook_3class.yaml and τ_prun) and each seed, runs
-the regularisation experiment (`neurokit.experiments.regularization.run_experiment`: the same
-network trained without and with the timer, then tested on white noise, blurred noise, known and
-unknown digits) and appends one JSON line to benchmarks/results/regularization_frontier.jsonl.
-Then plots, per run, the accuracy change against the noise spikes kept (with / without), with
-the issue's floors (≤ 1 % of the noise spikes, ≤ 2 points of accuracy) as a shaded box:
-docs/img/regularization_frontier.png.
+The runs are one sweep (benchmarks/regularization_frontier.sweep.yaml: the regularisation
+experiment for each setting of SETTINGS below and seeds 0-2, about 25 s per run on the engine);
+this script turns its rows into the frontier: per run, the accuracy change against the noise
+spikes kept (with / without), with the issue's floors (≤ 1 % of the noise spikes, ≤ 2 points of
+accuracy) as a shaded box, and the table of docs/results.md.
 
-    .venv/bin/python benchmarks/regularization_frontier.py [--seeds 0,1,2] [--settings "A;B"] [--plot-only] [--table]
+    neurokit sweep benchmarks/regularization_frontier.sweep.yaml --out runs/frontier [--executor dask]
+    .venv/bin/python benchmarks/regularization_frontier.py --sweep-out runs/frontier [--plot OUT.png] [--table]
 
-About 25 s per run (one setting, one seed; engine, fixed point, 1,800 training images, 300 per
-test set) on this 2-core machine.
+Without --sweep-out it reads the runs recorded in benchmarks/results/regularization_frontier.jsonl
+(measured before sweeps existed, with the same settings and seeds 0-5 for the two best).
 """
 from __future__ import annotations
 
@@ -19,15 +18,9 @@ import argparse
 import json
 from pathlib import Path
 
-from neurokit.experiments.regularization import DEFAULT_NET, DEFAULT_TAU_PRUN_MS, run_experiment
-from neurokit.ir import Network
-from neurokit.trained import load_any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "results" / "regularization_frontier.jsonl"
-PLOT = ROOT / "docs" / "img" / "regularization_frontier.png"
-DATA = f"mnist:{ROOT.parent / 'shared' / 'data' / 'mnist-subset'}"
-CLASSES = [0, 1, 7]
+RECORDED = ROOT / "benchmarks" / "results" / "regularization_frontier.jsonl"
 NOISE_FLOOR = 0.01     # the issue's floors: noise spikes kept with the timer ≤ 1 % of those without,
 ACCURACY_FLOOR = 0.02  # accuracy with ≥ accuracy without − 2 points, and a lower unknown/known ratio
 
@@ -55,30 +48,18 @@ SETTINGS = {  # the reference network has v_th 13, θ+ 0.05; the timer's default
 }
 
 
-def apply(net: Network, overrides: dict) -> Network:
-    """`net` with dotted-path overrides, e.g. populations.exc.neuron.v_th (list items by name)."""
-    data = net.model_dump(mode="python")
-    for path, value in overrides.items():
-        if path == "tau_prun_ms":
-            continue
-        node, *keys = path.split(".")
-        obj = data[node]
-        for key in keys[:-1]:
-            obj = next(x for x in obj if x.get("name") == key) if isinstance(obj, list) else obj[key]
-        obj[keys[-1]] = value
-    return Network.model_validate(data)
-
-
-def measure(name: str, overrides: dict, seed: int, train_samples: int, test_samples: int) -> dict:
-    net = apply(load_any(str(DEFAULT_NET)), overrides)
-    tau = overrides.get("tau_prun_ms", DEFAULT_TAU_PRUN_MS)
-    r, _ = run_experiment(net, DATA, CLASSES, train_samples=train_samples, test_samples=test_samples, seed=seed,
-                          tau_prun_ms=tau, backend="engine", precision="fixed", progress=False)
+def from_sweep_row(line: str) -> dict:
+    """A row of `neurokit sweep` (the regularisation experiment's --json) as a frontier row."""
+    row = json.loads(line)
+    params, r = row["params"], row["result"]
+    overrides = {("tau_prun_ms" if k == "arg:--tau-prun-ms" else k.removeprefix("net:")): v
+                 for k, v in params.items() if k != "arg:--seed"}
+    name = next(n for n, o in SETTINGS.items() if o == overrides)
     t = r["table"]
     noise = {k: t["white_noise"][k] + t["blurred_noise"][k] for k in ("without", "with")}
     return {
-        "setting": name, "overrides": overrides, "seed": seed, "train_samples": train_samples,
-        "test_samples": test_samples, "tau_eff_ms": r["timer"]["S1"]["tau_eff_ms"], "table": t,
+        "setting": name, "overrides": overrides, "seed": params["arg:--seed"], "train_samples": r["train_samples"],
+        "test_samples": r["test_samples"], "tau_eff_ms": r["timer"]["S1"]["tau_eff_ms"], "table": t,
         "accuracy": r["accuracy"], "noise_kept": noise["with"] / max(noise["without"], 1),
         "ratio": {k: t["unknown"][k] / max(t["known"][k], 1) for k in ("without", "with")},
         "pruned": r["pruned_fraction"]["with"]["S1"],
@@ -91,7 +72,7 @@ def meets_floors(row: dict) -> bool:
             and ratio["with"] < ratio["without"])
 
 
-def plot(rows: list[dict]) -> None:
+def plot(rows: list[dict], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -120,16 +101,17 @@ def plot(rows: list[dict]) -> None:
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    save_figure(plt, fig, PLOT)
+    save_figure(plt, fig, path)
 
 
-def load_rows() -> list[dict]:
-    """The recorded runs, the last one of each (setting, seed, sample counts) kept."""
+def load_rows(sweep_out: Path | None) -> list[dict]:
+    """The runs of a sweep's results.jsonl, or the recorded ones; the last of each (setting,
+    seed, sample counts) kept."""
+    lines = (sweep_out / "results.jsonl" if sweep_out else RECORDED).read_text().splitlines()
     rows = {}
-    for line in OUT.read_text().splitlines():
-        if line.strip():
-            r = json.loads(line)
-            rows[r["setting"], r["seed"], r["train_samples"], r["test_samples"]] = r
+    for line in filter(str.strip, lines):
+        r = from_sweep_row(line) if sweep_out else json.loads(line)
+        rows[r["setting"], r["seed"], r["train_samples"], r["test_samples"]] = r
     return list(rows.values())
 
 
@@ -153,31 +135,15 @@ def markdown_table(rows: list[dict]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", default="0,1,2")
-    ap.add_argument("--settings", default=";".join(SETTINGS), help="names from SETTINGS, separated by ;")
-    ap.add_argument("--train-samples", type=int, default=1800)
-    ap.add_argument("--test-samples", type=int, default=300)
-    ap.add_argument("--plot-only", action="store_true", help="only redraw the plot from the recorded runs")
+    ap.add_argument("--sweep-out", type=Path, help="a `neurokit sweep` directory of the frontier's sweep file")
+    ap.add_argument("--plot", type=Path, default=Path("runs/regularization_frontier.png"),
+                    help="where to draw the frontier (docs/img/regularization_frontier.png updates the docs)")
     ap.add_argument("--table", action="store_true", help="also print the markdown table of docs/results.md")
     args = ap.parse_args()
-    names = args.settings.split(";")
-    unknown = [n for n in names if n not in SETTINGS]
-    if unknown:
-        ap.error(f"--settings: unknown {unknown}; allowed: {'; '.join(SETTINGS)}")
-    if not args.plot_only:
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            for seed in (int(s) for s in args.seeds.split(",")):
-                row = measure(name, SETTINGS[name], seed, args.train_samples, args.test_samples)
-                with OUT.open("a") as f:
-                    f.write(json.dumps(row) + "\n")
-                print(f"{name:<20} seed {seed}: accuracy {row['accuracy']['without']:.3f} -> "
-                      f"{row['accuracy']['with']:.3f}, noise kept {row['noise_kept']:.2%}, "
-                      f"floors {'met' if meets_floors(row) else 'missed'}", flush=True)
-    rows = load_rows()
-    plot(rows)
+    rows = load_rows(args.sweep_out)
+    plot(rows, args.plot)
     met = sum(meets_floors(r) for r in rows)
-    print(f"{met} of {len(rows)} runs meet all three floors; wrote {PLOT.relative_to(ROOT)}")
+    print(f"{met} of {len(rows)} runs meet all three floors; wrote {args.plot}")
     if args.table:
         print(markdown_table(rows))
 

@@ -342,3 +342,80 @@ def _exchange(a: Path, b: Path) -> bool:
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+class AppendDir(ResultDir):
+    """A result directory that grows as work ends (a sweep's results.jsonl, one row per run),
+    so that a stopped command can be resumed. Checked and locked like a ResultDir; it is created
+    at once with its manifest and `files` (the sweep file), and may be continued only by the
+    same command on the same inputs (the same `files`)."""
+
+    def __init__(self, path, *, command: str, files: dict[str, bytes], grows: str, inputs=(), flag: str = "--out"):
+        super().__init__(path, command=command, inputs=inputs, flag=flag)
+        self.files, self.grows = files, grows
+        self._created = False
+
+    def reserve(self) -> None:
+        why = _protected(self.path, self.inputs)
+        if why:
+            raise _refuse(self.path, self.flag, why + "; choose a new directory")
+        self._parents = _prepare_parent(self.path, self.flag)
+        try:
+            self._lock()
+            self._check_target()
+            if self.path.is_dir() and os.listdir(self.path):
+                self._check_same_work()
+                self._drop_partial_line()
+            else:
+                self._create()
+        except OSError as exc:
+            self.release()
+            raise _refuse(self.path, self.flag, f"cannot write there: {exc.strerror}") from None
+        except BaseException:
+            self.release()
+            raise
+
+    def _check_same_work(self) -> None:
+        manifest = json.loads((self.path / MANIFEST).read_text())
+        same = manifest.get("command") == self.command and all(
+            (self.path / name).is_file() and (self.path / name).read_bytes() == data for name, data in self.files.items())
+        if not same:
+            raise _refuse(self.path, self.flag, f"holds another {manifest.get('command')} result; a {self.command} "
+                                                "continues only its own work (choose another directory)")
+
+    def _drop_partial_line(self) -> None:
+        """A line cut short by a crash (no newline yet) is dropped, so the next one starts clean."""
+        path = self.path / self.grows
+        data = path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(path, "r+b") as f:
+                f.truncate(data.rfind(b"\n") + 1)
+
+    def _create(self) -> None:
+        self._created = not self.path.exists()
+        self.path.mkdir(exist_ok=True)
+        for name, data in self.files.items():
+            (self.path / name).write_bytes(data)
+        (self.path / self.grows).touch()
+        manifest = {"written_by": "neurokit", "command": self.command, "argv": sys.argv[1:],
+                    "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "files": sorted([*self.files, self.grows])}
+        (self.path / MANIFEST).write_text(json.dumps(manifest, indent=1))
+
+    def rows(self) -> list[str]:
+        """The lines written so far."""
+        return [ln for ln in (self.path / self.grows).read_text().split("\n") if ln]
+
+    def append(self, line: str) -> None:
+        """One line, flushed and synced: a crash loses at most the line being written."""
+        with open(self.path / self.grows, "a") as f:
+            f.write(line + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        self._committed = True
+
+    def release(self) -> None:
+        if self._created and not self._committed:  # nothing done: leave no empty result behind
+            shutil.rmtree(self.path, ignore_errors=True)
+            self._created = False
+        super().release()

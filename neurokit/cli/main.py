@@ -5,11 +5,12 @@ import argparse
 import os
 import signal
 import sys
+import threading
 
 from neurokit import __version__
 from neurokit.errors import NeurokitError
 
-COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment")
+COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment", "sweep")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # sent by `timeout`, CI cancellation, a closed terminal
 
 
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is not threading.main_thread():  # e.g. a sweep run on a Dask worker:
+        return _main(argv)                                           # signals belong to the main thread
     previous = {sig: signal.signal(sig, _terminate) for sig in STOP_SIGNALS}
     try:
         return _main(argv)
