@@ -27,7 +27,7 @@ no Python loop per image (this favours Brian's runtime mode). Modes:
 
 Prints one JSON object on the last line of stdout.
 
-    benchmarks/.venv-brian2/bin/python benchmarks/brian2_peer.py --mode cpp --learn --images 200
+    benchmarks/.venv-brian2/bin/python benchmarks/brian2_peer.py --mode cpp --learn --images 200 [--neurons 400 ...]
 """
 from __future__ import annotations
 
@@ -42,7 +42,6 @@ import numpy as np
 
 RAW = "/work/shared/data/mnist-subset/MNIST/raw"
 STEPS, SHOWN = 500, 350  # per image, dt = 1 ms
-GROUP = 10               # excitatory neurons per class
 
 
 def read_idx(path: str) -> np.ndarray:
@@ -66,31 +65,33 @@ def load(split: str, classes: list[int], seed: int, n: int) -> tuple[np.ndarray,
     return np.tile(images, (reps, 1))[:n], np.tile(labels, reps)[:n]
 
 
-def build_and_run(b2, images, labels, classes, learn: bool, seed: int, warmup: bool) -> dict:
-    """Build the network and run len(images) images (the first one apart when `warmup`)."""
+def build_and_run(b2, images, labels, classes, learn: bool, seed: int, warmup: bool, p) -> dict:
+    """Build the network (sizes and values from `p`, the command line) and run len(images) images
+    (the first one apart when `warmup`)."""
     ms, Hz = b2.ms, b2.Hz
+    N, group = p.neurons, p.neurons // len(classes)
     b2.defaultclock.dt = 1 * ms
     b2.seed(seed)
     n = len(images)
     gain = 1.0 / (1.0 - np.exp(-1.0))  # one input spike gives v the same charge as neurokit's CUBA step
 
-    stim = b2.TimedArray(images * 63.75 * Hz, dt=STEPS * ms)  # [image, pixel]
-    gates = -np.ones((n, 30))
+    stim = b2.TimedArray(images * p.rate_hz * Hz, dt=STEPS * ms)  # [image, pixel]
+    gates = -np.ones((n, N))
     for k, label in enumerate(labels):
         g = classes.index(int(label))
-        gates[k, g * GROUP:(g + 1) * GROUP] = 1.0
+        gates[k, g * group:(g + 1) * group] = 1.0
     gate_ta = b2.TimedArray(gates, dt=STEPS * ms)               # [image, exc neuron]
 
     inp = b2.PoissonGroup(784, rates=f"stim(t, i) * int((t/ms) % {STEPS}.0 < {SHOWN - 0.5})",
                           name="inp")
-    exc = b2.NeuronGroup(30, """
+    exc = b2.NeuronGroup(N, f"""
         dv/dt = -v/(100*ms) + I/ms : 1 (unless refractory)
         dI/dt = -I/(1*ms) : 1
-        dtheta/dt = -theta/(4096*ms) : 1
+        dtheta/dt = -theta/({p.tau_theta_ms}*ms) : 1
         gate = gate_ta(t, i) : 1
-        """, threshold="v > 13 + theta", reset="v = 0; theta += 0.05", refractory=5 * ms,
+        """, threshold=f"v > {p.v_th} + theta", reset=f"v = 0; theta += {p.theta_plus}", refractory=5 * ms,
         method="exact", name="exc")
-    inh = b2.NeuronGroup(30, "dv/dt = -v/(10*ms) : 1 (unless refractory)", threshold="v > 1",
+    inh = b2.NeuronGroup(N, "dv/dt = -v/(10*ms) : 1 (unless refractory)", threshold="v > 1",
                          reset="v = 0", refractory=2 * ms, method="exact", name="inh")
     exc.run_regularly("v = 0; I = 0", dt=STEPS * ms, name="exc_reset")   # start of every image
     inh.run_regularly("v = 0", dt=STEPS * ms, name="inh_reset")
@@ -103,18 +104,18 @@ def build_and_run(b2, images, labels, classes, learn: bool, seed: int, warmup: b
             """, on_pre=f"""
             I_post += w * {gain}
             xpre += 1
-            w = clip(w - 0.01 * xpost, 0, 0.25)
-            """, on_post="""
+            w = clip(w - {p.a_pre} * xpost, 0, {p.w_max})
+            """, on_post=f"""
             xpost += 1
-            w = clip(w + gate_post * 0.01 * xpre, 0, 0.25)
+            w = clip(w + gate_post * {p.a_pre} * xpre, 0, {p.w_max})
             """, name="S1")
     else:
         s1 = b2.Synapses(inp, exc, "w : 1", on_pre=f"I_post += w * {gain}", name="S1")
     s1.connect()
-    s1.w = "0.05 + 0.07 * rand()"
-    s2 = b2.Synapses(exc, inh, on_pre="v_post += 2.0", name="S2")
+    s1.w = f"{p.w_low} + {p.w_high - p.w_low} * rand()"
+    s2 = b2.Synapses(exc, inh, on_pre=f"v_post += {p.w_exc_inh}", name="S2")
     s2.connect(j="i")
-    s3 = b2.Synapses(inh, exc, on_pre=f"I_post -= 5.0 * {gain}", name="S3")
+    s3 = b2.Synapses(inh, exc, on_pre=f"I_post -= {p.w_inh} * {gain}", name="S3")
     s3.connect(condition="i != j")
     mons = {p.name: b2.SpikeMonitor(p, record=False, name=f"count_{p.name}") for p in (inp, exc, inh)}
     net = b2.Network(inp, exc, inh, s1, s2, s3, *mons.values())
@@ -141,18 +142,31 @@ def main() -> None:
     ap.add_argument("--classes", default="0,1,7")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--codegen", default="cython", choices=["cython", "numpy"], help="runtime mode only")
+    # the network's size and values (defaults: the 3-class reference network's workload)
+    ap.add_argument("--neurons", type=int, default=30, help="excitatory (and inhibitory) neurons")
+    ap.add_argument("--rate-hz", type=float, default=63.75)
+    ap.add_argument("--v-th", type=float, default=13.0)
+    ap.add_argument("--theta-plus", type=float, default=0.05)
+    ap.add_argument("--tau-theta-ms", type=float, default=4096.0)
+    ap.add_argument("--w-low", type=float, default=0.05)
+    ap.add_argument("--w-high", type=float, default=0.12)
+    ap.add_argument("--w-max", type=float, default=0.25)
+    ap.add_argument("--a-pre", type=float, default=0.01)
+    ap.add_argument("--w-exc-inh", type=float, default=2.0)
+    ap.add_argument("--w-inh", type=float, default=5.0)
     args = ap.parse_args()
     classes = [int(c) for c in args.classes.split(",")]
 
     import brian2 as b2
 
     b2.prefs.logging.console_log_level = "WARNING"
-    report = {"brian2": b2.__version__, "mode": args.mode, "learn": args.learn, "steps_per_image": STEPS}
+    report = {"brian2": b2.__version__, "mode": args.mode, "learn": args.learn, "steps_per_image": STEPS,
+              "neurons": args.neurons}
     if args.mode == "runtime":
         b2.prefs.codegen.target = args.codegen
         report["codegen"] = args.codegen
         images, labels = load("train", classes, args.seed, args.images + 1)
-        out = build_and_run(b2, images, labels, classes, args.learn, args.seed, warmup=True)
+        out = build_and_run(b2, images, labels, classes, args.learn, args.seed, warmup=True, p=args)
         report["first_image_incl_compile_s"] = round(out["warmup_s"], 3)
         sim_s = out["run_wall_s"]
     else:
@@ -162,7 +176,7 @@ def main() -> None:
         report["codegen"] = "cpp_standalone, 1 thread (no OpenMP)"
         images, labels = load("train", classes, args.seed, args.images)
         t0 = time.perf_counter()
-        out = build_and_run(b2, images, labels, classes, args.learn, args.seed, warmup=False)
+        out = build_and_run(b2, images, labels, classes, args.learn, args.seed, warmup=False, p=args)
         t_gen = time.perf_counter() - t0
         t0 = time.perf_counter()
         b2.device.build(directory=workdir, compile=True, run=True, debug=False)

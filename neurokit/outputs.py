@@ -164,16 +164,19 @@ class ResultDir(_Output):
         try:
             self._lock()
             self._check_target()
-            self._remove_stale_staging()
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.neurokit-staging-",
-                                                 dir=self.path.parent))
-            os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp's 0700 would make the result private
+            self._open()
         except OSError as exc:
             self.release()
             raise _refuse(self.path, self.flag, f"cannot write there: {exc.strerror}") from None
         except BaseException:
             self.release()
             raise
+
+    def _open(self) -> None:
+        """Make the place the result is written to: a staging directory beside DIR."""
+        self._remove_stale_staging()
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.neurokit-staging-", dir=self.path.parent))
+        os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp's 0700 would make the result private
 
     def _lock(self) -> None:
         lock = self._lock_path
@@ -355,25 +358,13 @@ class AppendDir(ResultDir):
         self.files, self.grows = files, grows
         self._created = False
 
-    def reserve(self) -> None:
-        why = _protected(self.path, self.inputs)
-        if why:
-            raise _refuse(self.path, self.flag, why + "; choose a new directory")
-        self._parents = _prepare_parent(self.path, self.flag)
-        try:
-            self._lock()
-            self._check_target()
-            if self.path.is_dir() and os.listdir(self.path):
-                self._check_same_work()
-                self._drop_partial_line()
-            else:
-                self._create()
-        except OSError as exc:
-            self.release()
-            raise _refuse(self.path, self.flag, f"cannot write there: {exc.strerror}") from None
-        except BaseException:
-            self.release()
-            raise
+    def _open(self) -> None:
+        """Continue this command's own work in DIR, or start it."""
+        if self.path.is_dir() and os.listdir(self.path):
+            self._check_same_work()
+            self._drop_partial_line()
+        else:
+            self._create()
 
     def _check_same_work(self) -> None:
         manifest = json.loads((self.path / MANIFEST).read_text())
