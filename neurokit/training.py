@@ -47,10 +47,28 @@ def class_gates(net: Network, params, labels: np.ndarray, classes: list[int]) ->
     return gates
 
 
+SUPERVISED_RULES = ("stdp_all_ltd",)
+
+
+def readout_kind(net: Network) -> str:
+    """The network's readout, or the one its rule calls for: class groups for the supervised
+    rule (it teaches group k the k-th class), label assignment for an unsupervised one. A
+    class-groups readout on an unsupervised rule is refused: nothing ties a group to a class."""
+    rules = {c.learning.kind for c in net.connections if getattr(c, "learning", None) is not None}
+    supervised = bool(rules & set(SUPERVISED_RULES))
+    if net.readout is None:
+        return "class_groups" if supervised else "label_assignment"
+    if net.readout.kind == "class_groups" and rules and not supervised:
+        raise SpecError([f"readout.kind: class_groups cannot work with the unsupervised rule {sorted(rules)[0]!r} "
+                         "(no neuron is taught a class); use label_assignment, or the supervised rule stdp_all_ltd"])
+    return net.readout.kind
+
+
 @dataclass
 class Training:
     network: Network          # the trained network (learned weights and thresholds)
     result: RunResult         # spikes during training
+    readout: str              # the readout kind it was given (readout_kind)
 
 
 def train(net: Network, samples: Samples, classes: list[int], *, backend: str = "lava",
@@ -59,16 +77,27 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
     if unknown:
         raise SpecError([f"training samples have classes {unknown} outside --classes {classes}"])
     pop = readout_population(net)
-    class_groups(net.population(pop).size, len(classes))  # raises early if it cannot split
+    kind = readout_kind(net)
+    if kind == "class_groups":
+        class_groups(net.population(pop).size, len(classes))  # raises early if it cannot split
     params = compile_params(net, precision)
     inputs = RateInputs(net, samples.flat, seed)
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
                      gates=class_gates(net, params, samples.labels, classes), progress=progress,
                      desc=f"training {backend}/{precision}")
-    return Training(_learned_network(net, params, result, classes, pop, samples, seed), result)
+    readout = Readout(kind=kind, population=pop, classes=classes)
+    trained = _learned_network(net, params, result, readout, samples, seed)
+    if kind == "label_assignment":  # label each neuron by its answers to the training images, learning off
+        from neurokit.runner import simulate
+
+        labelling = simulate(trained, samples, backend=backend, precision=precision, seed=seed + 1,
+                             progress=progress)
+        readout.labels = assign_labels(labelling.counts[pop], samples.labels, classes)
+        trained = Network.model_validate({**trained.model_dump(mode="python"), "readout": readout.model_dump()})
+    return Training(trained, result, kind)
 
 
-def _learned_network(net, params, result, classes, pop, samples, seed) -> Network:
+def _learned_network(net, params, result, readout: Readout, samples, seed) -> Network:
     data = net.model_dump(mode="python")
     for i, c in enumerate(net.connections):
         if c.label in result.weights:
@@ -82,11 +111,19 @@ def _learned_network(net, params, result, classes, pop, samples, seed) -> Networ
         if theta is not None and isinstance(getattr(p, "neuron", None), AdaptiveLIF):
             units = params.neurons[p.name].scale * ((1 << VTH_SHIFT) if params.precision == "fixed" else 1)
             data["populations"][i]["neuron"]["theta_init"] = (np.asarray(theta, float) / units).tolist()
-    data["readout"] = Readout(population=pop, classes=classes).model_dump()
+    data["readout"] = readout.model_dump()
     data["metadata"] = {**net.metadata, "trained": {
-        "data": samples.name, "samples": len(samples), "classes": classes, "precision": params.precision,
+        "data": samples.name, "samples": len(samples), "classes": readout.classes, "precision": params.precision,
         "seed": seed}}
     return Network.model_validate(data)
+
+
+def assign_labels(counts: np.ndarray, labels: np.ndarray, classes: list[int]) -> list[int]:
+    """Diehl & Cook's labels: the class with the highest mean response of each neuron over the
+    labelling samples (−1 for a neuron that never fired)."""
+    mean = np.stack([counts[labels == c].mean(axis=0) if np.any(labels == c) else np.zeros(counts.shape[1])
+                     for c in classes])  # [class, neuron]
+    return [classes[int(np.argmax(m))] if m.max() > 0 else -1 for m in mean.T]
 
 
 @dataclass
@@ -98,10 +135,17 @@ class Evaluation:
     result: RunResult
 
 
-def predict(counts: np.ndarray, classes: list[int]) -> list[int | None]:
-    """Class whose group fired most, per sample (None when the population stayed silent)."""
-    groups = class_groups(counts.shape[1], len(classes))
-    votes = np.stack([counts[:, list(g)].sum(axis=1) for g in groups], axis=1)
+def predict(counts: np.ndarray, classes: list[int], readout: Readout | None = None) -> list[int | None]:
+    """The class of each sample (None when the population stayed silent): the group that fired
+    most (class_groups), or the class whose labelled neurons fired most on average
+    (label_assignment)."""
+    if readout is not None and readout.kind == "label_assignment":
+        labels = np.asarray(readout.labels)
+        votes = np.stack([counts[:, labels == c].mean(axis=1) if np.any(labels == c) else np.zeros(len(counts))
+                          for c in classes], axis=1)
+    else:
+        groups = class_groups(counts.shape[1], len(classes))
+        votes = np.stack([counts[:, list(g)].sum(axis=1) for g in groups], axis=1)
     return [None if v.max() == 0 else classes[int(np.argmax(v))] for v in votes]
 
 
@@ -114,7 +158,7 @@ def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *
         raise SpecError(["readout.classes: the network was not trained; pass --classes"])
     pop = readout_population(net)
     result = simulate(net, samples, backend=backend, precision=precision, seed=seed, progress=progress)
-    preds = predict(result.counts[pop], classes)
+    preds = predict(result.counts[pop], classes, net.readout)
     index = {c: k for k, c in enumerate(classes)}
     confusion = np.zeros((len(classes), len(classes)), int)
     for label, pred in zip(samples.labels.tolist(), preds):

@@ -37,13 +37,13 @@ def _sweep(args) -> int:
 
     sweep, network = load_sweep(args.sweep)
     runs = sweep.runs()
-    check_runs(network, runs)  # a bad value fails here, not after hours of runs
+    check_runs(network, runs, sweep.command)  # a bad value fails here, not after hours of runs
     spec_bytes = Path(args.sweep).read_bytes()
     with AppendDir(args.out, command="sweep", files={"sweep.yaml": spec_bytes}, grows="results.jsonl",
                    inputs=[args.sweep]) as out:
         done = {json.loads(line)["run"] for line in out.rows()}
         todo = [params for params in runs if run_id(params) not in done]
-        failed = None
+        failed, ran = None, 0
         with progress_bar(len(todo), f"sweep ({args.executor})", unit="run", enabled=not args.json) as bar:
             rows = run_all(todo, sweep.command, network, executor=args.executor, address=args.address,
                            workers=args.workers)
@@ -53,10 +53,11 @@ def _sweep(args) -> int:
                         failed = row
                         break
                     out.append(row_text(row))
+                    ran += 1
                     bar.update(1)
     if failed is not None:
         raise RunError(f"run {failed['run']} {failed['params']} failed: {failed['error']} "
-                       f"({len(done) + bar.n} of {len(runs)} runs are in {args.out}/results.jsonl; "
+                       f"({len(done) + ran} of {len(runs)} runs are in {args.out}/results.jsonl; "
                        "run the sweep again to continue)")
     summary = {"runs": len(runs), "skipped": len(done), "ran": len(todo), "out": args.out,
                "executor": args.executor}

@@ -13,13 +13,21 @@ from neurokit.ir.populations import InputPopulation, NeuronPopulation, Populatio
 
 
 class Readout(IRModel):
-    """How a run becomes an answer. `class_groups`: `population` is split into one equal group
-    per class and the class whose group fired most wins (Diehl & Cook's decision rule).
-    `classes` (set by training) lists the class of each group, in order."""
+    """How a run becomes an answer; `classes` (set by training) lists the classes it knows.
 
-    kind: Literal["class_groups"] = "class_groups"
+    - `class_groups`: `population` is split into one equal group per class, in the order of
+      `classes`, and the class whose group fired most wins (for the supervised rule, which
+      teaches group k the k-th class);
+    - `label_assignment` (Diehl & Cook 2015, for unsupervised rules): after training, each neuron
+      is labelled with the class to which it answered most on average over the training images
+      (`labels`, −1 for a neuron that never fired); a sample's class is the one whose labelled
+      neurons fire most on average.
+    """
+
+    kind: Literal["class_groups", "label_assignment"] = "class_groups"
     population: str
     classes: list[int] | None = None
+    labels: list[int] | None = Field(None, description="label_assignment: the class of each neuron (−1: none)")
 
 
 class Network(IRModel, SelfChecked):
@@ -141,8 +149,17 @@ def _problems(net: Network):
         if src is None or tgt is None:
             continue
         yield from _shape_problems(where, c, src.size, tgt.size)
-    if net.readout is not None and not isinstance(by_name.get(net.readout.population), NeuronPopulation):
-        yield f"readout.population: {net.readout.population!r} is not a population of neurons"
+    r = net.readout
+    if r is not None and not isinstance(by_name.get(r.population), NeuronPopulation):
+        yield f"readout.population: {r.population!r} is not a population of neurons"
+    elif r is not None and r.labels is not None:
+        size = by_name[r.population].size
+        if r.kind != "label_assignment":
+            yield "readout.labels: only a label_assignment readout has labels"
+        elif len(r.labels) != size:
+            yield f"readout.labels: has {len(r.labels)} values, population {r.population!r} {size} neurons"
+        elif not set(r.labels) <= set(r.classes or []) | {-1}:
+            yield "readout.labels: each label must be one of readout.classes, or -1 (a neuron that never fired)"
 
 
 def _shape_problems(where: str, c, n_src: int, n_tgt: int):

@@ -187,14 +187,19 @@ def network_for(network: dict, params: dict) -> dict:
     return net
 
 
-def check_runs(network: dict | None, runs: list[dict]) -> None:
-    """Every run's network is valid, checked before the first run starts (one line per run)."""
+def check_runs(network: dict | None, runs: list[dict], command: list[str]) -> None:
+    """Every run's network is valid and fits the precision it runs in, checked before the first
+    run starts (the first problem, with the run's values)."""
+    from neurokit.errors import NeurokitError
     from neurokit.ir import network_from_dict
+    from neurokit.quant import compile_params
 
     if network is None:
         return
     for params in runs:
+        precision = str(params.get("arg:--precision") or (
+            command[command.index("--precision") + 1] if "--precision" in command[:-1] else "fixed"))
         try:
-            network_from_dict(network_for(network, params))
-        except SpecError as err:
-            raise SpecError([f"run {canonical(params)}: {line}" for line in err.lines()[:1]]) from None
+            compile_params(network_from_dict(network_for(network, params)), precision)
+        except NeurokitError as err:
+            raise SpecError([f"run {canonical(params)}: {err.lines()[0]}"]) from None
