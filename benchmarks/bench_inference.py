@@ -23,9 +23,12 @@ import os
 import platform
 import time
 
+from pathlib import Path
+
 import numpy as np
 
-MNIST = "mnist:/work/shared/data/mnist-subset"
+ROOT = Path(__file__).resolve().parents[1]
+MNIST = f"mnist:{ROOT.parent / 'shared' / 'data' / 'mnist-subset'}"  # ../shared beside the checkout
 
 
 def machine() -> dict:

@@ -15,7 +15,8 @@ inputs -> 30 adaptive excitatory <-> 30 inhibitory, 500 steps of 1 ms per image)
   included), then `evaluate` on --test-samples test images: time and accuracy.
 
 Every engine figure follows a warm-up call (Numba compiles or loads its kernels on first use; that
-time is reported apart). Writes benchmarks/results/peers.json and prints a table.
+time is reported apart). Writes --out (default runs/peers.json; benchmarks/results/peers.json holds the docs' figures) and
+prints a table.
 
     .venv/bin/python benchmarks/bench_peers.py
 """
@@ -34,10 +35,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-MNIST = "mnist:/work/shared/data/mnist-subset"
+MNIST = f"mnist:{ROOT.parent / 'shared' / 'data' / 'mnist-subset'}"  # ../shared beside the checkout
 PEER_PY = ROOT / "benchmarks" / ".venv-brian2" / "bin" / "python"
 PEER = ROOT / "benchmarks" / "brian2_peer.py"
-OUT = ROOT / "benchmarks" / "results" / "peers.json"
 
 
 def load() -> float:
@@ -86,6 +86,8 @@ def main() -> None:
     ap.add_argument("--brian-cpp-images", type=int, default=0, help="0: all training images")
     ap.add_argument("--test-samples", type=int, default=500)
     ap.add_argument("--no-brian", action="store_true", help="leave the Brian 2 peer out")
+    ap.add_argument("--out", type=Path, default=Path("runs/peers.json"),
+                    help="where to write the results (benchmarks/results/peers.json updates the docs' figures)")
     args = ap.parse_args()
     classes = [int(c) for c in args.classes.split(",")]
 
@@ -204,8 +206,8 @@ def main() -> None:
         "infer_ge_1000x_lava": ratios["infer_engine_over_lava"] >= 1000,
         "train_all_under_15_s": t_train < 15,
     }
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=1) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n")
 
     rows = [("engine", "train", et), ("Lava (marginal)", "train", lava["train"]),
             ("Brian 2 runtime (Cython)", "train", bc.get("runtime_train")),
@@ -226,7 +228,7 @@ def main() -> None:
           f"accuracy on {ta['test_images']} test images: {ta['accuracy']:.3f}")
     print("targets:", json.dumps(report["targets"]))
     print(f"load average (1 min): start {report['load_avg_1min_start']}, end {report['load_avg_1min_end']}")
-    print(f"written: {OUT.relative_to(ROOT)}")
+    print(f"written: {args.out}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ import time
 
 import numpy as np
 
-RAW = "/work/shared/data/mnist-subset/MNIST/raw"
+RAW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "mnist-subset", "MNIST", "raw")
 STEPS, SHOWN = 500, 350  # per image, dt = 1 ms
 
 

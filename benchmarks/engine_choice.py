@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from pathlib import Path
+
 import numpy as np
 
 from neurokit.backends.engine import Engine
@@ -23,7 +25,8 @@ from neurokit.data import encode_rate, load_dataset
 from neurokit.ir import load_network, network_from_dict
 from neurokit.quant import compile_params
 
-MNIST = "mnist:/work/shared/data/mnist-subset"
+ROOT = Path(__file__).resolve().parents[1]
+MNIST = f"mnist:{ROOT.parent / 'shared' / 'data' / 'mnist-subset'}"  # ../shared beside the checkout
 
 
 def numpy_batched(L, x: np.ndarray) -> np.ndarray:
