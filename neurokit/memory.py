@@ -11,6 +11,7 @@ import os
 from neurokit.errors import NeurokitError
 
 _DEFAULT_FRACTION = 0.8
+DRIVE_CHUNK = 256  # samples per chunk of the engine's precomputed input drive
 STATE_ARRAYS = 8  # per neuron: u, v, θ, refractory, counts and their scratch copies, 8 bytes each
 
 
@@ -36,8 +37,15 @@ def check(n_bytes: float, what: str) -> None:
     limit = limit_bytes()
     if n_bytes > limit:
         raise MemoryLimitError(
-            f"{what} would need {n_bytes / 2**30:,.1f} GB of memory, over the limit of {limit / 2**30:,.1f} GB "
+            f"{what} would need {_size(n_bytes)} of memory, over the limit of {_size(limit)} "
             "(NEUROKIT_MEMORY_LIMIT_GB; default 80 % of this machine's memory)")
+
+
+def _size(n_bytes: float) -> str:
+    for unit, scale in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:,.1f} {unit}"
+    return f"{n_bytes:.0f} bytes"
 
 
 def weight_bytes(pairs) -> float:
@@ -46,8 +54,19 @@ def weight_bytes(pairs) -> float:
     return sum(2 * 8.0 * n_src * n_tgt for n_src, n_tgt in pairs)
 
 
-def run_bytes(n_samples: int, n_inputs: int, steps: int, neurons: int, rasters: bool) -> float:
-    """Input spike trains (bool [sample, input, step]), rasters (bool [sample, neuron, step]) if
-    kept, spike counts (int64 [sample, neuron]) and neuron state."""
-    return (n_samples * n_inputs * steps + (n_samples * neurons * steps if rasters else 0)
-            + 8.0 * n_samples * (neurons + n_inputs) + 8.0 * STATE_ARRAYS * neurons)
+def run_bytes(n_samples: int, n_inputs: int, steps: int, neurons: int, rasters: bool,
+              held_samples: int | None = None) -> float:
+    """Input spike trains (bool [sample, input, step]) of `held_samples` (default all: drawn at
+    once), rasters (bool [sample, neuron, step]) if kept, spike counts (int64 [sample, neuron]),
+    neuron state, and the engine's input drive of one chunk (int64 [chunk, step, neuron], at most
+    DRIVE_CHUNK samples: neurokit.backends.engine.engine.CHUNK_SAMPLES)."""
+    held = n_samples if held_samples is None else min(n_samples, held_samples)
+    return (held * n_inputs * steps + (n_samples * neurons * steps if rasters else 0)
+            + 8.0 * n_samples * (neurons + n_inputs) + 8.0 * STATE_ARRAYS * neurons
+            + 8.0 * min(n_samples, DRIVE_CHUNK) * steps * neurons)
+
+
+def record_bytes(n_samples: int, neurons: int, steps: int, *, spikes: bool, state: int, itemsize: int) -> float:
+    """Probes (neurokit.probes): spikes (bool) and `state` variables of `itemsize` bytes each, for
+    every kept sample, neuron and step."""
+    return float(n_samples) * neurons * steps * ((1 if spikes else 0) + state * itemsize)

@@ -21,8 +21,9 @@ flock for the whole command, makes a second writer to the same DIR fail at once;
 releases it if the process dies. Staging directories and lock files are removed on every exit
 path; ones left by a killed process are removed by the next writer that holds the lock.
 
-Single output files (`--raster`, `--plot`) follow the same rule: a PNG is replaced only if
-neurokit wrote it (its `Software` text chunk says so, see `neurokit.plots`).
+Single output files (`--raster`, `--plot`, `--record-out`) follow the same rule: a PNG is
+replaced only if neurokit wrote it (its `Software` text chunk says so, see `neurokit.plots`), an
+.npz only if it holds the array `neurokit` with the text "neurokit …" (neurokit.probes).
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from neurokit.errors import NeurokitError
 
 MANIFEST = ".neurokit-output.json"
 PNG_SOFTWARE_TAG = b"tEXtSoftware\x00neurokit"
+NPZ_MARKER = "neurokit.npy"  # the .npz member holding "neurokit <version> …" (neurokit.probes.NPZ_MARKER)
 
 
 class OutputError(NeurokitError):
@@ -285,8 +287,8 @@ class ResultDir(_Output):
 
 
 class ResultFile(_Output):
-    """One output file (a PNG plot): checked before the work, written atomically at the end,
-    replacing only a file that neurokit wrote."""
+    """One output file (a PNG plot, an .npz of probes): checked before the work, written
+    atomically at the end, replacing only a file that neurokit wrote."""
 
     def reserve(self) -> None:
         p = self.path
@@ -309,7 +311,8 @@ class ResultFile(_Output):
             self.release()
             raise _refuse(p, self.flag, f"cannot write there: {exc.strerror}") from None
 
-    def commit(self, data: bytes) -> Path:
+    def commit(self, data) -> Path:
+        """Write `data`: bytes, or a function that writes to the open file (util.atomic_write_bytes)."""
         from neurokit.util import atomic_write_bytes
 
         try:
@@ -327,7 +330,21 @@ class ResultFile(_Output):
 def _written_by_neurokit(path: Path) -> bool:
     with open(path, "rb") as f:
         head = f.read(1 << 16)
+    if head.startswith(b"PK"):  # a zip: an .npz of neurokit's carries its marker array
+        return _marked_npz(path)
     return head.startswith(b"\x89PNG") and PNG_SOFTWARE_TAG in head
+
+
+def _marked_npz(path: Path) -> bool:
+    import zipfile
+
+    import numpy as np
+
+    try:
+        with zipfile.ZipFile(path) as z, z.open(NPZ_MARKER) as f:
+            return str(np.lib.format.read_array(f, allow_pickle=False)).startswith("neurokit ")
+    except (KeyError, OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -85,3 +85,46 @@ def raster_png(result, sample: int, *, dt_ms: float = 1.0) -> bytes:
     label = "" if result.labels is None else f" (label {result.labels[sample]})"
     ax.set_title(f"spike raster, sample {sample}{label}")
     return png_bytes(plt, fig)
+
+
+def recording_png(data: dict, sample: int, label: int, pops: list[str], what: str, *, traces: int = 5) -> bytes:
+    """One sample of a recording (neurokit.probes): `data` holds its 'POP/var' arrays
+    [neuron, step] and the scalars. A spike raster of `pops` stacked (what="raster"), or the
+    `what` ("v", "u", "theta") of up to `traces` neurons per population, the most active ones,
+    in the network file's units (value / scale); v comes with each neuron's threshold v_th + θ
+    when θ was recorded."""
+    dt = float(data["dt_ms"])
+    title = f"sample {sample}" + (f" (label {label})" if label >= 0 else "") + f", {data['network']}"
+    if what == "raster":
+        plt, fig = figure(figsize=(8, 4))
+        ax = fig.add_subplot(111)
+        offset, ticks = 0, []
+        for k, pop in enumerate(pops):
+            r = data[f"{pop}/spikes"]
+            n_idx, t_idx = np.nonzero(r)
+            ax.scatter(t_idx * dt, n_idx + offset, s=2, color=f"C{k}")
+            ticks.append((offset + r.shape[0] / 2, pop))
+            offset += r.shape[0]
+        ax.set_yticks([t for t, _ in ticks], [n for _, n in ticks])
+        ax.set_xlabel("time in the sample (ms)")
+        ax.set_title(f"spike raster, {title}")
+        return png_bytes(plt, fig)
+    plt, fig = figure(figsize=(8, 2.6 * len(pops)))
+    for k, pop in enumerate(pops):
+        ax = fig.add_subplot(len(pops), 1, k + 1)
+        x, scale = data[f"{pop}/{what}"], float(data[f"{pop}/scale"])
+        t = np.arange(x.shape[1]) * dt
+        spikes = data.get(f"{pop}/spikes")
+        activity = spikes.sum(axis=1) if spikes is not None else np.abs(x).sum(axis=1)
+        theta = data.get(f"{pop}/theta") if what == "v" else None
+        for c, n in enumerate(np.argsort(-activity, kind="stable")[:traces]):
+            ax.plot(t, x[n] / scale, lw=0.8, color=f"C{c}", label=f"neuron {n}")
+            if theta is not None:
+                ax.plot(t, (float(data[f"{pop}/v_th"]) + theta[n]) / scale, lw=0.6, ls="--", color=f"C{c}")
+        if what == "v" and theta is None:
+            ax.axhline(float(data[f"{pop}/v_th"]) / scale, lw=0.6, ls="--", color="k", label="v_th")
+        ax.set_ylabel(f"{pop} {what}")
+        ax.legend(fontsize=6, loc="upper right")
+    ax.set_xlabel("time in the sample (ms)" + ("; dashed: v_th + θ" if what == "v" else ""))
+    fig.axes[0].set_title(f"{what} in the network file's units, {title}")
+    return png_bytes(plt, fig)

@@ -3,11 +3,16 @@
     result = simulate(net, samples, backend="lava", precision="fixed", seed=0)
     result.spike_counts   # {population: total spikes over the run}
 
+    result = simulate(net, samples, record=Record(what=("spikes", "v")))
+    result.recorded["exc/v"]  # probes: [sample, neuron, step] (neurokit.probes)
+
 `execute` is the one place that hands compiled parameters and input spike trains to a
 backend; inference (`simulate`) and training (`neurokit.training`) both go through it.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,8 +21,11 @@ from neurokit.backends import check_backend
 from neurokit.data import Samples
 from neurokit.data.encode import RateInputs
 from neurokit.ir import Network
+from neurokit.probes import Record, arrays
 from neurokit.progress import progress_bar
 from neurokit.quant import CompiledParams, compile_params
+
+__all__ = ["Record", "RunResult", "execute", "recording", "simulate"]
 
 
 @dataclass
@@ -29,6 +37,7 @@ class RunResult:
     rasters: dict[str, np.ndarray] | None = None  # population -> bool [n_samples, size, steps]
     weights: dict[str, np.ndarray] | None = None  # plastic connection -> weights after learning
     theta: dict[str, np.ndarray] | None = None    # population -> threshold offsets at the end
+    recorded: dict[str, np.ndarray] | None = None  # probes: 'POP/v' … and metadata (neurokit.probes)
 
     @property
     def n_samples(self) -> int:
@@ -64,12 +73,28 @@ def execute(
     progress: bool = True,
     desc: str | None = None,
     stall_timeout_s: float | None = None,  # None: NEUROKIT_STALL_TIMEOUT_S or the default
+    record: Record | None = None,
 ) -> RunResult:
     """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample], or
     RateInputs drawing them block by block) through
     `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
-    class `gates` for the supervised rule) and the result carries the learned weights."""
+    class `gates` for the supervised rule) and the result carries the learned weights. With
+    `record` (inference only), `result.recorded` holds the probes (neurokit.probes)."""
     check_backend(backend)
+    if record is not None:
+        if learn:
+            raise ValueError("record: probes record inference runs, not learning")
+        record = record.resolve(params, len(inputs), backend=backend, rasters=rasters)
+    result = _execute(params, inputs, backend=backend, learn=learn, gates=gates, rng_seed=rng_seed,
+                      rasters=rasters, labels=labels, progress=progress, desc=desc,
+                      stall_timeout_s=stall_timeout_s, record=record)
+    if record is not None:
+        result.recorded = arrays(result.recorded, params, record, labels, backend)
+    return result
+
+
+def _execute(params, inputs, *, backend, learn, gates, rng_seed, rasters, labels, progress, desc,
+             stall_timeout_s, record) -> RunResult:
     if backend == "engine":  # in-process, and without importing Lava
         from neurokit.backends.engine import run_network
         from neurokit.backends.engine.online import run_learning
@@ -81,15 +106,15 @@ def execute(
                 out = run_learning(params, inputs, gates=gates, rng_seed=rng_seed, rasters=rasters,
                                    on_progress=on_progress)
             else:
-                out = run_network(params, inputs, rasters=rasters, on_progress=on_progress)
+                out = run_network(params, inputs, rasters=rasters, record=record, on_progress=on_progress)
         return RunResult(out["counts"], _input_counts(inputs), labels, params.network.input_population.name,
-                         out["rasters"], out.get("weights", {}), out["theta"])
+                         out["rasters"], out.get("weights", {}), out["theta"], out.get("recorded"))
     from neurokit.backends.lava.watchdog import run_isolated
 
     if isinstance(inputs, RateInputs):
         inputs = inputs[0:len(inputs)]  # the Lava worker takes the whole array
     job = {"params": params, "inputs": inputs, "rasters": rasters, "hardware": backend == "loihi2",
-           "learn": learn, "gates": gates, "rng_seed": rng_seed}
+           "learn": learn, "gates": gates, "rng_seed": rng_seed, "record": record}
     label = desc or f"{backend}/{params.precision}" + (" learning" if learn else "")
     with progress_bar(len(inputs), label, unit="sample", enabled=progress) as bar:
         out = run_isolated(
@@ -97,7 +122,7 @@ def execute(
             on_progress=lambda k: bar.update(k - bar.n), stall_timeout_s=stall_timeout_s,
         )
     return RunResult(out["counts"], _input_counts(inputs), labels, params.network.input_population.name,
-                     out["rasters"], out.get("weights"), out.get("theta"))
+                     out["rasters"], out.get("weights"), out.get("theta"), out.get("recorded"))
 
 
 def _input_counts(inputs) -> np.ndarray:
@@ -114,10 +139,44 @@ def simulate(
     rasters: bool = False,
     progress: bool = True,
     stall_timeout_s: float | None = None,  # None: NEUROKIT_STALL_TIMEOUT_S or the default
+    record: Record | None = None,
 ) -> RunResult:
-    """Inference: spikes of every population for each sample (learning off)."""
+    """Inference: spikes of every population for each sample (learning off); with `record`
+    (or inside `with recording(...)`), the probes in `result.recorded`."""
     check_backend(backend)
+    ambient = _RECORDING.get()
+    if record is None and ambient is not None:
+        record = ambient.record
     params = compile_params(net, precision)
     inputs = RateInputs(net, samples.flat, seed, rasters=rasters)  # drawn as the backend goes
-    return execute(params, inputs, backend=backend, rasters=rasters, labels=samples.labels,
-                   progress=progress, stall_timeout_s=stall_timeout_s)
+    result = execute(params, inputs, backend=backend, rasters=rasters, labels=samples.labels,
+                     progress=progress, stall_timeout_s=stall_timeout_s, record=record)
+    if ambient is not None:
+        ambient.result = result
+    return result
+
+
+@dataclass
+class Recording:
+    record: Record
+    result: RunResult | None = None  # the last simulate() run inside the block
+
+
+_RECORDING: contextvars.ContextVar[Recording | None] = contextvars.ContextVar("neurokit_recording", default=None)
+
+
+@contextlib.contextmanager
+def recording(record: Record):
+    """Make every `simulate` in the block record `record` (for code that simulates deep inside,
+    such as neurokit.training.evaluate); the block's Recording holds the last run's result.
+
+        with recording(Record(what=("v",))) as rec:
+            evaluate(net, samples)
+        rec.result.recorded["exc/v"]
+    """
+    state = Recording(record)
+    token = _RECORDING.set(state)
+    try:
+        yield state
+    finally:
+        _RECORDING.reset(token)

@@ -95,3 +95,65 @@ def output_file(path: str | None, flag: str, inputs=()):
     from neurokit.outputs import ResultFile
 
     return ResultFile(path, flag=flag, inputs=inputs) if path is not None else contextlib.nullcontext()
+
+
+def comma_list(kind, allowed=None, what: str = "names"):
+    """An argparse type: a comma-separated list of `kind` (of `allowed`, when given)."""
+    def parse(text: str) -> tuple:
+        items = [t.strip() for t in text.split(",")]
+        try:
+            values = tuple(kind(t) for t in items if t)
+        except ValueError:
+            values = None
+        if values is None or len(values) != len(items) or (kind is int and min(values) < 0):
+            raise argparse.ArgumentTypeError(f"must be comma-separated {what}, got {text!r}")
+        bad = [v for v in values if allowed is not None and v not in allowed]
+        if bad:
+            raise argparse.ArgumentTypeError(f"unknown {', '.join(map(repr, bad))}; choose from {', '.join(allowed)}")
+        if len(set(values)) != len(values):
+            raise argparse.ArgumentTypeError(f"an item is repeated in {text!r}")
+        return values
+
+    parse.__name__ = what
+    return parse
+
+
+def add_record_args(p) -> None:
+    """--record and its companions (neurokit.probes); the handler is decorated with `records_run`."""
+    from neurokit.probes import VARIABLES
+
+    p.add_argument("--record", type=comma_list(str, VARIABLES, "variables"), metavar=",".join(VARIABLES),
+                   help="record these per step into --record-out (default: all four)")
+    p.add_argument("--record-pops", type=comma_list(str), metavar="POP,…",
+                   help="populations to record (default: all)")
+    p.add_argument("--record-samples", type=comma_list(int, what="sample indices"), metavar="0,1,…",
+                   help="samples to record, by their place in the run (default: all)")
+    p.add_argument("--record-out", metavar="NPZ", help="write the recording here (an .npz; docs/probes.md)")
+
+
+def records_run(input_attr: str):
+    """Decorate a handler that simulates once (run, evaluate) so that `--record-out FILE`
+    records it: the file is checked before any work, the handler's simulate() records
+    (neurokit.runner.recording), and the arrays are written to FILE atomically at the end."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def handler(args):
+            from neurokit.probes import RecordError
+
+            if args.record_out is None:
+                if args.record or args.record_pops or args.record_samples:
+                    raise RecordError("--record, --record-pops and --record-samples need --record-out FILE.npz")
+                return fn(args)
+            from neurokit.probes import VARIABLES, Record, write_npz
+            from neurokit.runner import recording
+
+            record = Record(what=args.record or VARIABLES, pops=args.record_pops, samples=args.record_samples)
+            with output_file(args.record_out, "--record-out", inputs=[getattr(args, input_attr)]) as out, \
+                    recording(record) as rec:
+                code = fn(args)
+                out.commit(write_npz(rec.result.recorded))
+            if not getattr(args, "json", False):
+                print(f"recorded {','.join(record.what)} in {args.record_out}")
+            return code
+        return handler
+    return wrap

@@ -10,7 +10,7 @@ import threading
 from neurokit import __version__
 from neurokit.errors import NeurokitError
 
-COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment", "sweep")
+COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment", "sweep", "plot")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # sent by `timeout`, CI cancellation, a closed terminal
 
 
@@ -76,6 +76,9 @@ def _main(argv: list[str] | None) -> int:
         if os.environ.get("NEUROKIT_DEBUG") and getattr(err, "details", ""):
             sys.stderr.write(err.details)
         return 2
+    except BrokenPipeError:  # `neurokit … | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a command killed by SIGPIPE
     except KeyboardInterrupt:
         sys.stderr.write("neurokit: interrupted\n")
         return 130

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from neurokit.cli.common import add_backend_args, add_data_args, output_file, print_json
+from neurokit.cli.common import add_backend_args, add_data_args, add_record_args, output_file, print_json, records_run
 
 
 def register(sub) -> None:
@@ -14,9 +14,11 @@ def register(sub) -> None:
     p.add_argument("--classes", help="only samples of these classes, e.g. 0,1,7")
     p.add_argument("--raster", metavar="PNG", help="also plot the spike raster of the first sample")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_record_args(p)
     p.set_defaults(handler=_run)
 
 
+@records_run("net")
 def _run(args) -> int:
     with output_file(args.raster, "--raster", inputs=[args.net]) as raster:
         return _run_checked(args, raster)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import time
 
-from neurokit.cli.common import add_backend_args, count, parse_classes, print_json, writes_result_dir
+from neurokit.cli.common import (add_backend_args, add_record_args, count, parse_classes, print_json, records_run,
+                                 writes_result_dir)
 
 
 def register(sub) -> None:
@@ -29,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--download", action="store_true")
     add_backend_args(p)
     p.add_argument("--json", action="store_true")
+    add_record_args(p)
     p.set_defaults(handler=_evaluate)
 
 
@@ -69,13 +71,19 @@ def _train(args, out) -> int:
             files[f"weights_{_file_safe(label)}.png"] = weight_images(np.abs(w), shape)
     out.commit(files)
     summary = {"out": args.out, "samples": len(samples), "classes": classes, "wall_time_s": round(wall, 2),
-               "spike_counts": trained.result.spike_counts}
+               "spike_counts": trained.result.spike_counts, "readout": trained.readout}
     if args.json:
         print_json(summary)
     else:
         print(f"trained {net.name} on {len(samples)} samples of {samples.name} (classes {classes}) "
-              f"in {wall:.1f} s; {trained.result.spike_counts[pop]} {pop} spikes; wrote {args.out}/")
+              f"in {wall:.1f} s; {trained.result.spike_counts[pop]} {pop} spikes; readout: {_READOUTS[trained.readout]}; "
+              f"wrote {args.out}/")
     return 0
+
+
+_READOUTS = {"class_groups": "class groups (group k learns the k-th class)",
+             "label_assignment": "label assignment (each neuron labelled by the class it answers most, "
+                                 "as in Diehl & Cook 2015)"}
 
 
 def _file_safe(label: str) -> str:
@@ -83,6 +91,7 @@ def _file_safe(label: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in label.replace("->", "_to_"))
 
 
+@records_run("trained")
 def _evaluate(args) -> int:
     from neurokit.data import load_dataset
     from neurokit.trained import load_any

@@ -44,8 +44,8 @@ class RateInputs:
         enc = inp.encoder
         n, T = len(flat_samples), net.steps_per_sample
         held = min(n, ENCODE_BLOCK * 4) if blocks else n  # a few blocks in flight at most
-        memory.check(memory.run_bytes(n, inp.size, T, sum(p.size for p in net.neuron_populations), rasters)
-                     - n * inp.size * T + held * inp.size * T, f"{n} samples x {T} steps of network {net.name!r}")
+        memory.check(memory.run_bytes(n, inp.size, T, sum(p.size for p in net.neuron_populations), rasters, held),
+                     f"{n} samples x {T} steps of network {net.name!r}")
         self.p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)
         self.rng = np.random.default_rng(seed)
         self.on = net.presentation_steps

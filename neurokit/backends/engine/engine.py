@@ -17,6 +17,7 @@ import numpy as np
 
 from neurokit.backends.engine import kernels
 from neurokit.backends.engine.layout import Layout, build_layout
+from neurokit.backends.engine.recording import Kept
 from neurokit.backends.engine.schedule import run_chunk
 from neurokit.backends.engine.state import EngineState
 from neurokit.errors import DataError
@@ -31,16 +32,17 @@ class Engine:
         self.layout: Layout = build_layout(params)
         self.state = EngineState.zeros(self.layout)
 
-    def run(self, inputs: np.ndarray, *, rasters: bool = False,
+    def run(self, inputs: np.ndarray, *, rasters: bool = False, record=None,
             on_progress: Callable[[int], None] | None = None, chunk: int = CHUNK_SAMPLES) -> dict:
-        """inputs: bool [n, n_inputs, P]. Returns {"counts": {pop: int64 [n, size]},
-        "rasters": {pop: bool [n, size, P]} or None, "theta": {pop: θ at the end}}."""
+        """inputs: bool [n, n_inputs, P]; record: a resolved neurokit.probes.Record or None.
+        Returns {"counts": {pop: int64 [n, size]}, "rasters": {pop: bool [n, size, P]} or None,
+        "recorded": {"POP/var": [samples, size, P]} or None, "theta": {pop: θ at the end}}."""
         L = self.layout
         inputs = self._check(inputs)
         n, _, P = inputs.shape
         N = L.n_neurons
         counts = np.zeros((n, N), np.int64)
-        raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
+        kept = Kept.plan(L, n, rasters=rasters, record=record)
         starts = list(range(0, n, chunk))
         # While the neurons of one chunk are stepped (one thread when samples must run in
         # order), the next chunk's input spikes are drawn and its input drive computed beside it.
@@ -53,12 +55,13 @@ class Engine:
                 drive = pending.result()
                 if k + 1 < len(starts):
                     pending = submit(self._drive, inputs, b, min(n, b + chunk))
-                run_chunk(L, self.state, drive, counts[a:b], raster[a:b] if rasters else raster, rasters)
+                run_chunk(L, self.state, drive, counts[a:b], kept.args(a, b))
                 if on_progress:
                     on_progress(b)
         split = lambda arr: {name: arr[:, L.population(name)] for name in L.names}  # noqa: E731
         theta = {name: self.state.theta[L.population(name)].copy() for name in L.names}
-        return {"counts": split(counts), "rasters": split(raster) if rasters else None, "theta": theta}
+        return {"counts": split(counts), "rasters": kept.rasters(L) if rasters else None,
+                "recorded": kept.recorded(L, record) if record else None, "theta": theta}
 
     def _drive(self, inputs, a: int, b: int) -> np.ndarray:
         """Outputs of the input connections at every step of samples a..b−1 [b − a, P, slots]."""
@@ -91,7 +94,7 @@ def _now(fn, *args) -> _Done:
     return _Done(fn(*args))
 
 
-def run_network(params: CompiledParams, inputs: np.ndarray, *, rasters: bool = False,
+def run_network(params: CompiledParams, inputs: np.ndarray, *, rasters: bool = False, record=None,
                 on_progress: Callable[[int], None] | None = None) -> dict:
     """One run from a fresh state: what the Lava backend's run_network returns."""
-    return Engine(params).run(inputs, rasters=rasters, on_progress=on_progress)
+    return Engine(params).run(inputs, rasters=rasters, record=record, on_progress=on_progress)

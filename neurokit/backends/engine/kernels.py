@@ -162,10 +162,13 @@ def spike_words(inputs: np.ndarray) -> np.ndarray:
 
 @njit(nogil=True)
 def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
-                w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, raster, record):
+                w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, kept):
     """Step samples b0..b1−1 of `drive` in order, from state (u, v, refr, θ, prev spikes,
     carry = input-connection outputs due at the next step), updating the state in place.
-    counts[b, n] += spikes; raster[b, n, j] = spike when `record`."""
+    counts[b, n] += spikes. `kept` (recording.Kept.args): for a kept sample b and neuron n,
+    the spike and u, v, θ after step j go to row (srow[b], nrow[n]), column j of each array
+    that is not empty."""
+    srow, nrow, k_spikes, k_u, k_v, k_theta = kept
     P = drive.shape[1]
     N = u.shape[0]
     bias, theta_keep = prm[3], prm[6]
@@ -174,6 +177,7 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
     active = np.empty(max(1, np.max(n_src)) if len(n_src) else 1, np.int64)
     spikes = np.zeros(N, np.bool_)
     for b in range(b0, b1):
+        sr = srow[b]  # this sample's row in the kept arrays, −1: not kept
         for j in range(P):
             if j == 0:  # the sample starts: Lava's reset at time_step % P == 1
                 u[:] = 0
@@ -200,22 +204,30 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
             for n in range(N):
                 if u[n] == 0 and v[n] == 0 and a_in[n] == 0 and refr[n] == 0 and bias[n] == 0 and theta[n] >= 0:
                     theta[n] = resting_theta(theta[n], theta_keep[n])  # u, v stay 0; no spike
-                    spikes[n] = False
-                    continue
-                s = lif_step(u, v, refr, theta, n, a_in[n], prm)
+                    s = False
+                else:
+                    s = lif_step(u, v, refr, theta, n, a_in[n], prm)
                 spikes[n] = s
                 if s:
                     counts[b, n] += 1
-                    if record:
-                        raster[b, n, j] = True
+                r = nrow[n]
+                if sr >= 0 and r >= 0:  # kept: the values lif_step left, i.e. after u, then v, then θ
+                    if k_spikes.size:
+                        k_spikes[sr, r, j] = s
+                    if k_u.size:
+                        k_u[sr, r, j] = u[n]
+                    if k_v.size:
+                        k_v[sr, r, j] = v[n]
+                    if k_theta.size:
+                        k_theta[sr, r, j] = theta[n]
             prev[:] = spikes
         carry[:] = drive[b, P - 1]
 
 
 @njit(parallel=True)
 def run_blocks(drive, starts, ends, u, v, refr, theta, prev, carry, prm,
-               w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, raster, record):
+               w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, kept):
     """run_samples on independent blocks of samples at once; block q has its own state row q."""
     for q in prange(len(starts)):
         run_samples(drive, starts[q], ends[q], u[q], v[q], refr[q], theta[q], prev[q], carry[q], prm,
-                    w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, raster, record)
+                    w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, kept)

@@ -18,26 +18,25 @@ import numpy as np
 from neurokit.backends.engine import kernels
 
 
-def run_chunk(layout, state, drive, counts, raster, record: bool, threads: int | None = None) -> None:
-    """Run all samples of `drive` [B, P, slots] from `state` (updated in place)."""
+def run_chunk(layout, state, drive, counts, kept: tuple, threads: int | None = None) -> None:
+    """Run all samples of `drive` [B, P, slots] from `state` (updated in place); `kept` is
+    recording.Kept.args() for these samples."""
     B = drive.shape[0]
     threads = numba.get_num_threads() if threads is None else threads
     n_blocks = min(threads, B) if not layout.adaptive else 1
     if n_blocks <= 1:
-        kernels.run_samples(drive, 0, B, *state.arrays(), *_net_args(layout), counts, raster, record)
+        kernels.run_samples(drive, 0, B, *state.arrays(), *_net_args(layout), counts, kept)
         return
     bounds = np.linspace(0, B, n_blocks + 1).astype(np.int64)
     starts, ends = bounds[:-1], bounds[1:]
     rows = state.split(n_blocks, carries=[drive[s - 1, -1] for s in starts[1:]])
-    kernels.run_blocks(drive, starts, ends, *rows.arrays(), *_net_args(layout), counts, raster, record)
+    kernels.run_blocks(drive, starts, ends, *rows.arrays(), *_net_args(layout), counts, kept)
     for q in range(1, n_blocks):
         if rows.prev[q - 1].any():  # block q guessed "no spikes at the end of block q − 1": redo it
-            counts[starts[q]:ends[q]] = 0
-            if record:
-                raster[starts[q]:ends[q]] = False
+            counts[starts[q]:ends[q]] = 0  # (kept values are all written again)
             rows.copy_row(q - 1, q)  # its end carry is exactly drive[starts[q] − 1, −1]
             kernels.run_samples(drive, starts[q], ends[q], *rows.row(q).arrays(), *_net_args(layout),
-                                counts, raster, record)
+                                counts, kept)
     state.assign(rows.row(n_blocks - 1))
 
 

@@ -25,7 +25,10 @@ class LavaNetwork:
 
 
 def build(params: CompiledParams, chunk_steps: int, first_chunk: np.ndarray, *, learn: bool = False,
-          rng_seed: int = 0, first_gate: dict | None = None) -> LavaNetwork:
+          rng_seed: int = 0, first_gate: dict | None = None, probes: dict | None = None,
+          probe_rows: np.ndarray | None = None) -> LavaNetwork:
+    """`probes`: population -> {var: .npy path} that its NeurokitLIF writes u, v, θ to, for the
+    samples with a `probe_rows` entry ≥ 0 (see processes/neuron.py)."""
     from lava.proc.dense.process import Dense, LearningDense
     from lava.proc.io.sink import RingBuffer as Sink
     from lava.proc.io.source import RingBuffer as Source
@@ -44,6 +47,7 @@ def build(params: CompiledParams, chunk_steps: int, first_chunk: np.ndarray, *, 
             shape=(p.size,), du=p.du, dv=p.dv, vth=p.vth, bias_mant=p.bias_mant, bias_exp=p.bias_exp,
             refractory_steps=p.refractory_steps, theta_plus=p.theta_plus, theta_decay=p.theta_decay,
             theta_init=theta, reset_interval=P, reset_offset=1 % P, name=name,
+            probes=(probes or {}).get(name), probe_rows=probe_rows,
         )
         lava_net.sinks[name] = Sink(shape=(p.size,), buffer=chunk_steps)
         lava_net.neurons[name].s_out.connect(lava_net.sinks[name].a_in)

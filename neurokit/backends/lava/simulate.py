@@ -1,8 +1,15 @@
 """The Lava run itself (inside the worker): samples in chunks through the RingBuffer source,
 one `run(RunSteps(P))` per sample (progress and a watchdog heartbeat), spikes read per chunk.
 When learning, the class gate of each sample is written to the mode register (y2) of the
-learning synapses before the sample starts. The runtime is stopped in every case."""
+learning synapses before the sample starts. The runtime is stopped in every case.
+
+Recording (job["record"], a resolved neurokit.probes.Record): spikes come from the sinks, and
+u, v, θ from .npy files [kept samples, size, P] in a temporary directory (inside the job's,
+the worker's TMPDIR) that the neuron models write after every step (processes/neuron_models.py)."""
 from __future__ import annotations
+
+import contextlib
+import tempfile
 
 import numpy as np
 
@@ -10,6 +17,12 @@ CHUNK_SAMPLES = 16
 
 
 def run_network(job: dict, report, monitor) -> dict:
+    record = job.get("record")
+    with tempfile.TemporaryDirectory(prefix="neurokit-probes-") if record else contextlib.nullcontext() as tmp:
+        return _run_network(job, report, monitor, record, tmp)
+
+
+def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
     from lava.magma.core.run_conditions import RunSteps
     from lava.magma.core.run_configs import Loihi2HwCfg, Loihi2SimCfg
 
@@ -20,8 +33,9 @@ def run_network(job: dict, report, monitor) -> dict:
     n, n_in, P = inputs.shape
     C = min(n, CHUNK_SAMPLES)
     chunks = [_chunk(inputs, k, C) for k in range(0, n, C)]
+    rows, files, kept_spikes = _probes(params, record, n, P, tmp)
     lava_net = build(params, C * P, chunks[0], learn=job.get("learn", False), rng_seed=job.get("rng_seed", 0),
-                     first_gate={k: g[0] for k, g in gates.items()})
+                     first_gate={k: g[0] for k, g in gates.items()}, probes=files, probe_rows=rows)
     tag = "fixed_pt" if params.precision == "fixed" else "floating_pt"
     cfg = Loihi2HwCfg() if job.get("hardware") else Loihi2SimCfg(select_tag=tag)
     anchor = lava_net.source
@@ -45,12 +59,40 @@ def run_network(job: dict, report, monitor) -> dict:
                 counts[name][done - in_chunk:done] = s.sum(axis=2)
                 if rasters is not None:
                     rasters[name][done - in_chunk:done] = s
+                if name in kept_spikes:
+                    for i, row in enumerate(rows[done - in_chunk:done]):
+                        if row >= 0:
+                            kept_spikes[name][row] = s[i]
         weights = {label: d.weights.get().copy() for label, (d, _) in lava_net.learning.items()}
         theta = {name: proc.theta.get().copy() for name, proc in lava_net.neurons.items()}
     finally:
         monitor.stop()
         anchor.stop()
-    return {"counts": counts, "rasters": rasters, "weights": weights, "theta": theta}
+    recorded = None
+    if record is not None:
+        recorded = {f"{pop}/spikes": spk for pop, spk in kept_spikes.items()}
+        recorded.update({f"{pop}/{var}": np.load(path) for pop, paths in files.items() for var, path in paths.items()})
+    return {"counts": counts, "rasters": rasters, "weights": weights, "theta": theta, "recorded": recorded}
+
+
+def _probes(params, record, n: int, P: int, tmp: str):
+    """(row of each sample in the recordings or −1, population -> {var: .npy path the neuron
+    model writes}, population -> kept spikes [kept samples, size, P])."""
+    if record is None:
+        return None, {}, {}
+    rows = np.full(n, -1, np.int64)
+    rows[list(record.samples)] = np.arange(len(record.samples))
+    dtype = np.int32 if params.precision == "fixed" else np.float64  # as Lava's Vars hold them
+    files, spikes = {}, {}
+    for k, pop in enumerate(record.pops):
+        shape = (len(record.samples), params.neurons[pop].size, P)
+        if "spikes" in record.what:
+            spikes[pop] = np.zeros(shape, bool)
+        for var in record.state:
+            path = f"{tmp}/{k}-{var}.npy"
+            np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=shape).flush()
+            files.setdefault(pop, {})[var] = path
+    return rows, files, spikes
 
 
 def _write_gates(lava_net, gates: dict, i: int) -> None:

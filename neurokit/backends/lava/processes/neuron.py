@@ -7,6 +7,9 @@ start of every sample (as Lava's LIFReset does).
     spike when v[t] > vth + θ[t];  then v ← 0, refractory ← R, θ ← θ + θ₊
 
 Spikes leave on `s_out` and, for learning synapses (LearningDense.s_in_bap), on `s_out_bap`.
+With `probes` ({var: path of a .npy [kept samples, size, steps]}) and `probe_rows` (the row of
+each sample, −1: not kept), the model writes u, v, θ after every step of a kept sample there
+(neurokit.probes; neuron_models._Probes).
 """
 import numpy as np
 from lava.magma.core.process.ports.ports import InPort, OutPort
@@ -30,9 +33,12 @@ class NeurokitLIF(AbstractProcess):
         theta_init=0,
         reset_interval: int = 1 << 30,
         reset_offset: int = 1,
+        probes: dict | None = None,
+        probe_rows: np.ndarray | None = None,
         name: str | None = None,
     ):
-        super().__init__(shape=shape, reset_interval=reset_interval, reset_offset=reset_offset, name=name)
+        super().__init__(shape=shape, reset_interval=reset_interval, reset_offset=reset_offset,
+                         probes=probes or {}, probe_rows=probe_rows, name=name)
         self.a_in = InPort(shape=shape)
         self.s_out = OutPort(shape=shape)
         self.s_out_bap = OutPort(shape=shape)  # back-propagating spikes for a learning synapse

@@ -12,6 +12,31 @@ from lava.proc.lif.models import AbstractPyLifModelFixed, AbstractPyLifModelFloa
 from neurokit.backends.lava.processes.neuron import NeurokitLIF
 
 
+class _Probes:
+    """Recording (neurokit.probes): after each step of a kept sample, u, v and θ as this step
+    left them go to column j of row `probe_rows[sample]` of .npy files the worker made
+    (backends/lava/simulate.py), opened here as memory maps. Reading a Var through Lava instead
+    (Var.get(), or lava.proc.monitor's buffer) sends one message per value, ≈ 20 µs each:
+    slower than the run itself."""
+
+    def _init_probes(self, proc_params):
+        self.probe_files = proc_params["probes"]
+        self.probe_rows = proc_params["probe_rows"]
+        self.probe_maps = None
+
+    def _record(self):
+        if not self.probe_files:
+            return
+        sample, j = divmod(self.time_step - 1, self.reset_interval)
+        row = self.probe_rows[sample]
+        if row < 0:
+            return
+        if self.probe_maps is None:  # opened in the process that runs this model
+            self.probe_maps = {var: np.load(path, mmap_mode="r+") for var, path in self.probe_files.items()}
+        for var, buf in self.probe_maps.items():
+            buf[row, :, j] = getattr(self, var)
+
+
 class _SampleReset:
     def _init_reset(self, proc_params):
         self.reset_interval = proc_params["reset_interval"]
@@ -27,7 +52,7 @@ class _SampleReset:
 @implements(proc=NeurokitLIF, protocol=LoihiProtocol)
 @requires(CPU)
 @tag("floating_pt")
-class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
+class PyNeurokitLIFFloat(_SampleReset, _Probes, AbstractPyLifModelFloat):
     s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
     s_out_bap: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, bool)
     vth: float = LavaPyType(float, float)
@@ -40,6 +65,7 @@ class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
     def __init__(self, proc_params):
         super().__init__(proc_params)
         self._init_reset(proc_params)
+        self._init_probes(proc_params)
 
     def run_spk(self):
         a_in = self.a_in.recv()
@@ -53,6 +79,7 @@ class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
         self.v[spikes] = 0
         self.refractory[spikes] = self.refractory_steps
         self.theta[spikes] += self.theta_plus
+        self._record()
         self.s_out.send(spikes.astype(float))
         self.s_out_bap.send(spikes)
 
@@ -60,7 +87,7 @@ class PyNeurokitLIFFloat(_SampleReset, AbstractPyLifModelFloat):
 @implements(proc=NeurokitLIF, protocol=LoihiProtocol)
 @requires(CPU)
 @tag("bit_accurate_loihi", "fixed_pt")
-class PyNeurokitLIFFixed(_SampleReset, AbstractPyLifModelFixed):
+class PyNeurokitLIFFixed(_SampleReset, _Probes, AbstractPyLifModelFixed):
     s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=24)
     s_out_bap: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, bool, precision=1)
     vth: int = LavaPyType(int, np.int32, precision=17)
@@ -73,6 +100,7 @@ class PyNeurokitLIFFixed(_SampleReset, AbstractPyLifModelFixed):
     def __init__(self, proc_params):
         super().__init__(proc_params)
         self._init_reset(proc_params)
+        self._init_probes(proc_params)
 
     def scale_threshold(self):
         self.effective_vth = np.left_shift(self.vth, self.vth_shift)
@@ -96,5 +124,6 @@ class PyNeurokitLIFFixed(_SampleReset, AbstractPyLifModelFixed):
         self.refractory[spikes] = self.refractory_steps
         theta = self.theta.astype(np.int64) + (spikes * (int(self.theta_plus) << self.vth_shift))
         self.theta[:] = np.minimum(theta, self.max_uv_val - 1).astype(np.int32)
+        self._record()
         self.s_out.send(spikes.astype(np.int32))
         self.s_out_bap.send(spikes)
