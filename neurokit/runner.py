@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from neurokit.backends import check_backend
+from neurokit.backends import check_backend, choose_backend
 from neurokit.data import Samples
 from neurokit.data.encode import RateInputs
 from neurokit.ir import Network
@@ -38,6 +38,7 @@ class RunResult:
     weights: dict[str, np.ndarray] | None = None  # plastic connection -> weights after learning
     theta: dict[str, np.ndarray] | None = None    # population -> threshold offsets at the end
     recorded: dict[str, np.ndarray] | None = None  # probes: 'POP/v' … and metadata (neurokit.probes)
+    backend: str = ""                         # the backend that ran it ('auto' resolved)
 
     @property
     def n_samples(self) -> int:
@@ -80,6 +81,7 @@ def execute(
     `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
     class `gates` for the supervised rule) and the result carries the learned weights. With
     `record` (inference only), `result.recorded` holds the probes (neurokit.probes)."""
+    backend = choose_backend(backend, params, learn)
     check_backend(backend)
     if record is not None:
         if learn:
@@ -90,6 +92,7 @@ def execute(
                       stall_timeout_s=stall_timeout_s, record=record)
     if record is not None:
         result.recorded = arrays(result.recorded, params, record, labels, backend)
+    result.backend = backend
     return result
 
 

@@ -7,11 +7,24 @@ from __future__ import annotations
 
 from neurokit.errors import BackendUnavailable
 
-BACKENDS = ("lava", "loihi2", "engine")
+BACKENDS = ("auto", "lava", "loihi2", "engine")
+
+
+def choose_backend(name: str, params, learn: bool = False) -> str:
+    """`auto`: the engine wherever it runs the work (the same spikes and weights as Lava, tested
+    spike for spike by the conformance suites), Lava's CPU simulator otherwise (learning on more
+    than one plastic connection). Any other name is kept."""
+    if name != "auto":
+        return name
+    if learn and sum(c.plastic for c in params.connections) != 1:
+        return "lava"
+    return "engine"
 
 
 def check_backend(name: str) -> None:
     """Raise BackendUnavailable, with what is missing, when backend `name` cannot run here."""
+    if name == "auto":
+        return
     if name not in BACKENDS:
         raise BackendUnavailable(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
     if name == "engine":

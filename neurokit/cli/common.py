@@ -45,11 +45,12 @@ def add_data_args(p, *, samples_default: int | None = None) -> None:
 
 
 def add_backend_args(p) -> None:
-    p.add_argument("--backend", choices=("lava", "loihi2", "engine"), default="lava",
-                   help="lava: Lava's CPU simulator (Loihi2SimCfg); loihi2: Loihi2HwCfg; "
-                        "engine: neurokit's fast engine, bit-exact with lava")
-    p.add_argument("--precision", choices=("fixed", "float"), default="fixed")
-    p.add_argument("--seed", type=seed, default=0, help="seed of sample choice and input spikes")
+    p.add_argument("--backend", choices=("auto", "engine", "lava", "loihi2"), default="auto",
+                   help="auto (default): the engine wherever it runs the work, Lava otherwise; engine: "
+                        "neurokit's fast engine, bit-exact with lava; lava: Lava's CPU simulator "
+                        "(Loihi2SimCfg); loihi2: Loihi2HwCfg")
+    p.add_argument("--precision", choices=("fixed", "float"), default="fixed", help="default: %(default)s")
+    p.add_argument("--seed", type=seed, default=0, help="seed of sample choice and input spikes (default: 0)")
 
 
 def parse_classes(text: str | None) -> list[int] | None:

@@ -68,7 +68,7 @@ def _energy_checked(args, plot) -> int:
         counts = count_events(result, params, input_raster=input_raster, learning=args.learning,
                               mapping=None if isinstance(mapping, str) else mapping, profile=prof)
         reports.append(estimate(counts, prof, net, assumptions=statements, mapping=mapping))
-    head = {"network": net.name, "data": samples.name, "samples": result.n_samples, "backend": args.backend,
+    head = {"network": net.name, "data": samples.name, "samples": result.n_samples, "backend": result.backend,
             "precision": args.precision, "seed": args.seed, "learning": args.learning}
     if args.plot:
         from neurokit.energy.plot import breakdown_png

@@ -43,7 +43,7 @@ def _run_checked(args, raster) -> int:
         raster.commit(raster_png(result, 0, dt_ms=net.dt_ms))
     if args.json:
         print_json({
-            "network": net.name, "data": samples.name, "backend": args.backend,
+            "network": net.name, "data": samples.name, "backend": result.backend,
             "precision": args.precision, "seed": args.seed, "samples": result.n_samples,
             "steps_per_sample": net.steps_per_sample, "dt_ms": net.dt_ms,
             "labels": result.labels.tolist(), "spike_counts": result.spike_counts,
@@ -52,7 +52,7 @@ def _run_checked(args, raster) -> int:
         return 0
     T = net.steps_per_sample * net.dt_ms / 1000.0
     print(f"{net.name} on {samples.name}: {result.n_samples} samples x {net.steps_per_sample} steps "
-          f"({args.backend}, {args.precision} point), {wall:.1f} s")
+          f"({result.backend}, {args.precision} point), {wall:.1f} s")
     print(f"{'population':<12}{'neurons':>8}{'spikes':>10}{'per sample':>12}{'rate (Hz)':>11}")
     sizes = {p.name: p.size for p in net.populations}
     for name, total in result.spike_counts.items():

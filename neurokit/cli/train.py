@@ -56,7 +56,7 @@ def _train(args, out) -> int:
     pop = readout_population(net)
     log = {
         "network": net.name, "data": samples.name, "classes": classes, "samples": len(samples),
-        "backend": args.backend, "precision": args.precision, "seed": args.seed, "wall_time_s": round(wall, 2),
+        "backend": trained.result.backend, "precision": args.precision, "seed": args.seed, "wall_time_s": round(wall, 2),
         "labels": samples.labels.tolist(),
         "spikes_per_sample": {k: v.sum(axis=1).tolist() for k, v in trained.result.counts.items()},
     }
