@@ -62,8 +62,7 @@ class RateInputs:
         if a != self._next:
             raise ValueError(f"input blocks are drawn in order: samples {self._next}.. next, not {a}..")
         spikes = np.zeros((b - a, *self.shape[1:]), dtype=bool)
-        _draw_kernel()(spikes, self.p[a:b], self.rng, self.on)
-        self.counts[a:b] = spikes.sum(axis=2)
+        _draw_kernel()(spikes, self.counts[a:b], self.p[a:b], self.rng, self.on)
         self._next = b
         return spikes
 
@@ -74,11 +73,15 @@ def _draw_kernel():
     from numba import njit
 
     @njit(nogil=True, cache=True)
-    def draw(spikes, p, rng, on):
+    def draw(spikes, counts, p, rng, on):
         for b in range(p.shape[0]):
             for i in range(p.shape[1]):
                 if p[b, i] > 0:
+                    n = 0
                     for j in range(on):
-                        spikes[b, i, j] = rng.random() < p[b, i]
+                        s = rng.random() < p[b, i]
+                        spikes[b, i, j] = s
+                        n += s
+                    counts[b, i] = n
 
     return draw
