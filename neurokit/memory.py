@@ -58,12 +58,12 @@ def run_bytes(n_samples: int, n_inputs: int, steps: int, neurons: int, rasters: 
               held_samples: int | None = None) -> float:
     """Input spike trains (bool [sample, input, step]) of `held_samples` (default all: drawn at
     once), rasters (bool [sample, neuron, step]) if kept, spike counts (int64 [sample, neuron]),
-    neuron state, and the engine's input drive of one chunk (int64 [chunk, step, neuron], at most
-    DRIVE_CHUNK samples: neurokit.backends.engine.engine.CHUNK_SAMPLES)."""
+    neuron state, and the engine's input drive (int64 [chunk, step, neuron]) of the chunk being
+    simulated and the next (DRIVE_CHUNK samples each: the engine's chunk)."""
     held = n_samples if held_samples is None else min(n_samples, held_samples)
     return (held * n_inputs * steps + (n_samples * neurons * steps if rasters else 0)
             + 8.0 * n_samples * (neurons + n_inputs) + 8.0 * STATE_ARRAYS * neurons
-            + 8.0 * min(n_samples, DRIVE_CHUNK) * steps * neurons)
+            + 8.0 * min(n_samples, 2 * DRIVE_CHUNK) * steps * neurons)
 
 
 def record_bytes(n_samples: int, neurons: int, steps: int, *, spikes: bool, state: int, itemsize: int) -> float:

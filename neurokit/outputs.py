@@ -39,6 +39,7 @@ import time
 from pathlib import Path
 
 from neurokit.errors import NeurokitError
+from neurokit.util import umask
 
 MANIFEST = ".neurokit-output.json"
 PNG_SOFTWARE_TAG = b"tEXtSoftware\x00neurokit"
@@ -102,12 +103,6 @@ def _remove_empty(dirs: list[Path]) -> None:
             d.rmdir()
         except OSError:
             break
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _prepare_parent(path: Path, flag: str) -> list[Path]:
@@ -178,7 +173,7 @@ class ResultDir(_Output):
         """Make the place the result is written to: a staging directory beside DIR."""
         self._remove_stale_staging()
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.neurokit-staging-", dir=self.path.parent))
-        os.chmod(self.staging, 0o777 & ~_umask())  # mkdtemp's 0700 would make the result private
+        os.chmod(self.staging, 0o777 & ~umask())  # mkdtemp's 0700 would make the result private
 
     def _lock(self) -> None:
         lock = self._lock_path
@@ -232,10 +227,7 @@ class ResultDir(_Output):
         try:
             for name, data in files.items():
                 (self.staging / name).write_bytes(data)
-            manifest = {"written_by": "neurokit", "command": self.command, "argv": sys.argv[1:],
-                        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                        "files": sorted(files)}
-            (self.staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
+            _write_manifest(self.staging, self.command, files)
             self._check_target()  # again: someone may have put a file there while we worked
             self._swap_in()
         except OSError as exc:
@@ -327,6 +319,12 @@ class ResultFile(_Output):
             _remove_empty(self._parents)
 
 
+def _write_manifest(directory: Path, command: str, files) -> None:
+    manifest = {"written_by": "neurokit", "command": command, "argv": sys.argv[1:],
+                "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "files": sorted(files)}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1))
+
+
 def _written_by_neurokit(path: Path) -> bool:
     with open(path, "rb") as f:
         head = f.read(1 << 16)
@@ -405,10 +403,7 @@ class AppendDir(ResultDir):
         for name, data in self.files.items():
             (self.path / name).write_bytes(data)
         (self.path / self.grows).touch()
-        manifest = {"written_by": "neurokit", "command": self.command, "argv": sys.argv[1:],
-                    "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "files": sorted([*self.files, self.grows])}
-        (self.path / MANIFEST).write_text(json.dumps(manifest, indent=1))
+        _write_manifest(self.path, self.command, [*self.files, self.grows])
 
     def rows(self) -> list[str]:
         """The lines written so far."""

@@ -7,6 +7,13 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 
+def umask() -> int:
+    """The process's umask (reading it means setting it: set it back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
@@ -20,9 +27,7 @@ def atomic_write_bytes(path: str | Path, data: bytes | Callable[[BinaryIO], obje
     try:
         with os.fdopen(fd, "wb") as f:
             data(f) if callable(data) else f.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp's 0600 would make the user's file private
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp's 0600 would make the user's file private
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

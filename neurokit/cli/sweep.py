@@ -32,8 +32,7 @@ def _sweep(args) -> int:
     from neurokit.outputs import AppendDir
     from neurokit.progress import progress_bar
     from neurokit.sweep.executors import run_all
-    from neurokit.sweep.run import row_text
-    from neurokit.sweep.spec import check_runs, load_sweep, run_id
+    from neurokit.sweep.spec import canonical, check_runs, load_sweep, run_id
 
     sweep, network = load_sweep(args.sweep)
     runs = sweep.runs()
@@ -52,7 +51,7 @@ def _sweep(args) -> int:
                     if "error" in row:
                         failed = row
                         break
-                    out.append(row_text(row))
+                    out.append(canonical(row))  # one JSON text per row: rows compare byte for byte
                     ran += 1
                     bar.update(1)
     if failed is not None:

@@ -9,8 +9,6 @@ from neurokit import memory
 from neurokit.errors import DataError
 from neurokit.ir import Network
 
-ENCODE_BLOCK = 64  # samples per block of drawn spikes (RateInputs)
-
 
 def spike_probability(x: np.ndarray, kind: str, max_rate_hz: float, dt_ms: float) -> np.ndarray:
     rate_per_step = np.clip(x, 0.0, 1.0) * max_rate_hz * dt_ms / 1000.0
@@ -43,7 +41,7 @@ class RateInputs:
                             f"{inp.size} neurons")
         enc = inp.encoder
         n, T = len(flat_samples), net.steps_per_sample
-        held = min(n, ENCODE_BLOCK * 4) if blocks else n  # a few blocks in flight at most
+        held = 2 * memory.DRIVE_CHUNK if blocks else n  # the engine's chunk being simulated and the next
         memory.check(memory.run_bytes(n, inp.size, T, sum(p.size for p in net.neuron_populations), rasters, held),
                      f"{n} samples x {T} steps of network {net.name!r}")
         self.p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)

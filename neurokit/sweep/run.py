@@ -13,7 +13,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from neurokit.sweep.spec import canonical, network_for, run_id
+from neurokit.sweep.spec import network_for, run_id
 
 TIMING_KEYS = ("wall_time_s",)  # what differs from one run of the same thing to the next
 
@@ -64,7 +64,3 @@ def _portable(obj, places: dict):
         for path, name in places.items():
             obj = obj.replace(path, name)
     return obj
-
-
-def row_text(row: dict) -> str:
-    return canonical(row)

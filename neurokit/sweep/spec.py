@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from neurokit.errors import SpecError
+from neurokit.errors import NeurokitError, SpecError
 
 KEY = re.compile(r"^(net:[A-Za-z_][\w.\[\]-]*|arg:--[a-z][a-z0-9-]*)$")
 
@@ -190,7 +190,6 @@ def network_for(network: dict, params: dict) -> dict:
 def check_runs(network: dict | None, runs: list[dict], command: list[str]) -> None:
     """Every run's network is valid and fits the precision it runs in, checked before the first
     run starts (the first problem, with the run's values)."""
-    from neurokit.errors import NeurokitError
     from neurokit.ir import network_from_dict
     from neurokit.quant import compile_params
 

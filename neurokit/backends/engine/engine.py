@@ -21,9 +21,10 @@ from neurokit.backends.engine.recording import Kept
 from neurokit.backends.engine.schedule import run_chunk
 from neurokit.backends.engine.state import EngineState
 from neurokit.errors import DataError
+from neurokit.memory import DRIVE_CHUNK
 from neurokit.quant import CompiledParams
 
-CHUNK_SAMPLES = 256
+CHUNK_SAMPLES = DRIVE_CHUNK  # samples whose input drive is computed at once (memory.py counts it)
 
 
 class Engine:
