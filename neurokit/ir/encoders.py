@@ -1,15 +1,29 @@
-"""Input encoders: how a sample's values x ∈ [0, 1] become spikes of an input population.
+"""Input encoders: how a sample's values become spikes of an input population.
 
-Rate coding, one spike train per input neuron, independent per step:
+Rate coding, x ∈ [0, 1], one spike train per input neuron, independent per step:
   - `bernoulli`: P(spike in a step) = x · f_max · dt;
   - `poisson`:   P(spike in a step) = 1 − exp(−x · f_max · dt), the chance that a Poisson
     process of rate x · f_max fires at least once in the step.
+
+Integrate-and-fire (`integrate_fire`, deterministic; lava-dl's image input): each input neuron
+integrates its value as a constant current,
+
+    v[t] = v[t-1] · (1 − δv) + gain · x + offset,   spike when v[t] > threshold, then v ← 0,
+
+so with the defaults (δv = 0, gain 1, offset 0, threshold 1) a pixel of 1 fires every second
+step and a pixel of 0.2 every sixth. It is the input layer of a netx file: a layer of CUBA
+neurons driven by bias only. In fixed point it runs Loihi's integer LIF (neurokit.quant.fixed).
+
+Given spikes (`spikes`): the samples are spike arrays [inputs, steps] (e.g. from a `.npy` file)
+and are used as they are.
+
 Each sample is shown for `presentation_ms`, then the input is silent for `rest_ms` (neurons
-are reset at the start of each sample, so the rest only matters for learning traces).
+are reset at the start of each sample, so the rest only matters for learning traces and for the
+spikes still on their way through the layers).
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
@@ -21,3 +35,25 @@ class RateEncoder(IRModel):
     max_rate_hz: float = Field(gt=0, description="rate of an input of value 1, Hz")
     presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
     rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
+
+
+class IntegrateFireEncoder(IRModel):
+    kind: Literal["integrate_fire"] = "integrate_fire"
+    threshold: float = Field(1.0, gt=0, description="v above which the input neuron spikes")
+    gain: float = Field(1.0, description="current per unit of input value")
+    offset: float = Field(0.0, description="current added to every input")
+    voltage_decay: float = Field(0.0, ge=0, le=1, description="fraction of v lost per step")
+    fixed_scale: float | None = Field(
+        None, gt=0, description="integer units per unit of v in fixed point (1: the values are "
+        "Loihi integers already); null: the largest power of two that keeps threshold and currents in range")
+    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
+    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
+
+
+class SpikeEncoder(IRModel):
+    kind: Literal["spikes"] = "spikes"
+    presentation_ms: float = Field(gt=0, description="length of each sample's spike array, ms")
+    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
+
+
+Encoder = Annotated[Union[RateEncoder, IntegrateFireEncoder, SpikeEncoder], Field(discriminator="kind")]

@@ -8,7 +8,14 @@ import numpy as np
 from pydantic import Field, StrictInt, field_validator
 
 from neurokit.ir.base import SCHEMA_VERSION, IRModel, SelfChecked
-from neurokit.ir.connections import Connection, DenseConnection, SparseConnection
+from neurokit.ir.connections import (
+    Connection,
+    Conv2dConnection,
+    DenseConnection,
+    Pool2dConnection,
+    SparseConnection,
+    _pair,
+)
 from neurokit.ir.populations import InputPopulation, NeuronPopulation, Population
 
 
@@ -104,7 +111,10 @@ class Network(IRModel, SelfChecked):
         for i, c in enumerate(self.connections):
             rng = np.random.default_rng([self.seed, i])
             src, tgt = self.population(c.source), self.population(c.target)
-            out[c.label] = c.matrix(src.size, tgt.size, rng)
+            if isinstance(c, (Conv2dConnection, Pool2dConnection)):
+                out[c.label] = c.matrix(src.shape, tgt.shape)
+            else:
+                out[c.label] = c.matrix(src.size, tgt.size, rng)
         return out
 
     def problems(self):
@@ -126,7 +136,7 @@ def _problems(net: Network):
             value = getattr(enc, field)
             if abs(value / net.dt_ms - round(value / net.dt_ms)) > 1e-9:
                 yield f"populations[{i}].encoder.{field}: {value} is not a multiple of dt_ms={net.dt_ms}"
-        if enc.max_rate_hz * net.dt_ms / 1000 > 1:
+        if getattr(enc, "max_rate_hz", 0) * net.dt_ms / 1000 > 1:
             yield (f"populations[{i}].encoder.max_rate_hz: {enc.max_rate_hz} Hz exceeds one spike "
                    f"per step (at most {1000 / net.dt_ms:g} Hz at dt_ms={net.dt_ms})")
     for i, p in enumerate(net.populations):
@@ -148,7 +158,14 @@ def _problems(net: Network):
             yield f"{where}.target: {c.target!r} is an input population and cannot receive connections"
         if src is None or tgt is None:
             continue
-        yield from _shape_problems(where, c, src.size, tgt.size)
+        if isinstance(c, (Conv2dConnection, Pool2dConnection)):
+            yield from _window_problems(where, c, src, tgt)
+        else:
+            yield from _shape_problems(where, c, src.size, tgt.size)
+        if c.sign != "mixed" and isinstance(c, (Conv2dConnection, Pool2dConnection)):
+            w = np.asarray(c.weights if isinstance(c, Conv2dConnection) else [c.weight])
+            if np.min(w) < 0:
+                yield f"{where}.weights: negative weights need sign: mixed (excitatory and inhibitory take magnitudes)"
     r = net.readout
     if r is not None and not isinstance(by_name.get(r.population), NeuronPopulation):
         yield f"readout.population: {r.population!r} is not a population of neurons"
@@ -173,8 +190,10 @@ def _shape_problems(where: str, c, n_src: int, n_tgt: int):
                 got = f"{rows}x{cols.pop()}" if len(cols) == 1 else f"{rows} rows of lengths {sorted(cols)}"
                 yield (f"{where}.weights: shape is {got}, expected {n_tgt}x{n_src} "
                        f"[target {c.target!r} size x source {c.source!r} size]")
-            elif not np.all(np.isfinite(w)) or np.min(w) < 0:
-                yield f"{where}.weights: must be finite and >= 0 (the sign comes from 'sign')"
+            elif not np.all(np.isfinite(w)) or (c.sign != "mixed" and np.min(w) < 0):
+                yield f"{where}.weights: must be finite and >= 0 (the sign comes from 'sign'; signed weights need sign: mixed)"
+        if c.learning is not None and c.sign == "mixed":
+            yield f"{where}.learning: plastic connections take one sign (excitatory or inhibitory), not mixed"
         if c.learning is not None and c.learning.kind == "stdp_all_ltd" and c.sign != "excitatory":
             yield f"{where}.learning: the supervised rule needs an excitatory connection"
         if c.pruning is not None and c.learning is None:
@@ -186,8 +205,8 @@ def _shape_problems(where: str, c, n_src: int, n_tgt: int):
             bad = [k for k, j in enumerate(idx) if not 0 <= j < n]
             if bad:
                 yield f"{where}.{field}[{bad[0]}]: index {idx[bad[0]]} out of range 0..{n - 1}"
-        if any(w < 0 for w in c.weights):
-            yield f"{where}.weights: must be >= 0 (the sign comes from 'sign')"
+        if c.sign != "mixed" and any(w < 0 for w in c.weights):
+            yield f"{where}.weights: must be >= 0 (the sign comes from 'sign'; signed weights need sign: mixed)"
         seen: dict[tuple[int, int], int] = {}
         for k, pair in enumerate(zip(c.pre, c.post)):
             if pair in seen:
@@ -197,3 +216,37 @@ def _shape_problems(where: str, c, n_src: int, n_tgt: int):
             seen[pair] = k
     elif n_src != n_tgt:
         yield f"{where}: {c.kind} needs equal sizes, source {c.source!r} has {n_src}, target {c.target!r} has {n_tgt}"
+
+
+def _window_problems(where: str, c, src, tgt):
+    """Convolution and pooling: both ends need a [C, H, W] shape, and the target's must be the
+    one the window produces."""
+    for end, pop in (("source", src), ("target", tgt)):
+        if pop.shape is None or len(pop.shape) != 3:
+            yield f"{where}.{end}: {c.kind} needs population {pop.name!r} to have a shape [channels, height, width]"
+            return
+    (c_in, h, w), (c_out, oh, ow) = src.shape, tgt.shape
+    if isinstance(c, Conv2dConnection):
+        k = np.asarray(c.weights, dtype=float)
+        if k.ndim != 4 or k.size == 0:
+            yield f"{where}.weights: must be [out_channels, in_channels / groups, kernel_h, kernel_w]"
+            return
+        if c_in % c.groups or c_out % c.groups:
+            yield f"{where}.groups: {c.groups} must divide the channels in ({c_in}) and out ({c_out})"
+            return
+        if k.shape[:2] != (c_out, c_in // c.groups):
+            yield (f"{where}.weights: shape {list(k.shape)} has {k.shape[0]} x {k.shape[1]} channels, expected "
+                   f"{c_out} x {c_in // c.groups} (target channels x source channels / groups)")
+            return
+        kernel, channels = k.shape[2:], c_in
+    else:
+        kernel, channels = _pair(c.kernel_size), c_in
+        if c_out != channels:
+            yield f"{where}: pooling keeps the channels: source has {c_in}, target {c_out}"
+            return
+    expected = c.out_hw(kernel, (h, w))
+    if min(expected) < 1 or min(kernel) < 1 or min(_pair(c.stride)) < 1 or min(_pair(c.dilation)) < 1:
+        yield f"{where}: kernel {list(kernel)} with this stride/padding/dilation does not fit a {h}x{w} input"
+    elif (oh, ow) != tuple(expected):
+        yield (f"{where}: target {c.target!r} has shape {tgt.shape}, the {c.kind} of a {h}x{w} input makes "
+               f"{c_out}x{expected[0]}x{expected[1]}")

@@ -7,6 +7,12 @@ Current-based LIF, as on Loihi (forward Euler over one step of `dt_ms`):
     v[t] = v[t-1] · (1 − δv) + u[t] + bias     δv = 1 − exp(−dt / τ_m)
     spike when v[t] > v_th + θ[t];  then v ← 0 and v is held at 0 for `refractory_ms`.
 
+Each decay may be given as a time constant (`tau_*_ms`, δ = 1 − exp(−dt/τ)) or directly as
+the fraction lost per step (`current_decay`, `voltage_decay`), which is how lava-dl's netx files
+(iDecay/4096, vDecay/4096) and forward-Euler simulators (δ = dt/τ, as NIR's reference
+simulators and Norse do) say it. `if` is the LIF without leak; `li` never spikes (a readout
+whose membrane potential is the output).
+
 The adaptive threshold (Diehl & Cook 2015) adds θ ← θ + θ₊ at each spike, with
 θ[t] = θ[t-1] · (1 − δθ), δθ = 1 − exp(−dt / τ_θ) (no decay when `tau_theta_ms` is null).
 """
@@ -15,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from neurokit.ir.base import IRModel
 
@@ -29,17 +35,74 @@ def decay_per_step(tau_ms: float | None, dt_ms: float) -> float:
     return 1.0 - math.exp(-dt_ms / tau_ms)
 
 
-class LIF(IRModel):
-    """Leaky integrate-and-fire neuron with a current-based synapse (Loihi's CUBA LIF)."""
+class _Cuba(IRModel):
+    """The current-based synapse and membrane shared by every neuron kind."""
 
-    kind: Literal["lif"] = "lif"
-    tau_m_ms: float = Field(gt=0, description="membrane (voltage) time constant, ms")
     tau_syn_ms: float = Field(
         0.0, ge=0, description="synaptic current time constant, ms (0: input lasts one step)"
     )
-    v_th: float = Field(gt=0, description="firing threshold above rest")
+    current_decay: float | None = Field(
+        None, ge=0, le=1, description="instead of tau_syn_ms: fraction of u lost per step"
+    )
     bias: float = Field(0.0, description="constant input added to v every step")
+
+    @model_validator(mode="after")
+    def _one_current_decay(self):
+        if self.current_decay is not None and "tau_syn_ms" in self.model_fields_set:
+            raise ValueError("give tau_syn_ms or current_decay, not both")
+        return self
+
+    def current_decay_per_step(self, dt_ms: float) -> float:
+        return self.current_decay if self.current_decay is not None else decay_per_step(self.tau_syn_ms, dt_ms)
+
+    def voltage_decay_per_step(self, dt_ms: float) -> float:
+        return 0.0
+
+    @property
+    def spiking(self) -> bool:
+        return True
+
+
+class _Leaky(_Cuba):
+    tau_m_ms: float | None = Field(None, gt=0, description="membrane (voltage) time constant, ms")
+    voltage_decay: float | None = Field(
+        None, ge=0, le=1, description="instead of tau_m_ms: fraction of v lost per step"
+    )
+
+    @model_validator(mode="after")
+    def _one_voltage_decay(self):
+        if (self.tau_m_ms is None) == (self.voltage_decay is None):
+            raise ValueError("give exactly one of tau_m_ms or voltage_decay")
+        return self
+
+    def voltage_decay_per_step(self, dt_ms: float) -> float:
+        return self.voltage_decay if self.voltage_decay is not None else decay_per_step(self.tau_m_ms, dt_ms)
+
+
+class LIF(_Leaky):
+    """Leaky integrate-and-fire neuron with a current-based synapse (Loihi's CUBA LIF)."""
+
+    kind: Literal["lif"] = "lif"
+    v_th: float = Field(gt=0, description="firing threshold above rest")
     refractory_ms: float = Field(0.0, ge=0, description="v held at reset after a spike, ms")
+
+
+class IF(_Cuba):
+    """Integrate-and-fire: the LIF without leak (NIR `IF`, `CubaIF`)."""
+
+    kind: Literal["if"] = "if"
+    v_th: float = Field(gt=0, description="firing threshold above rest")
+    refractory_ms: float = Field(0.0, ge=0, description="v held at reset after a spike, ms")
+
+
+class LI(_Leaky):
+    """Leaky integrator that never spikes (NIR `LI`, `CubaLI`): a readout read by its voltage."""
+
+    kind: Literal["li"] = "li"
+
+    @property
+    def spiking(self) -> bool:
+        return False
 
 
 class AdaptiveLIF(LIF):
@@ -55,4 +118,4 @@ class AdaptiveLIF(LIF):
     )
 
 
-NEURON_KINDS = (LIF, AdaptiveLIF)
+NEURON_KINDS = (LIF, AdaptiveLIF, IF, LI)

@@ -7,14 +7,15 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from neurokit.ir.base import IRModel
-from neurokit.ir.encoders import RateEncoder
-from neurokit.ir.neurons import LIF, AdaptiveLIF
+from neurokit.ir.encoders import Encoder
+from neurokit.ir.neurons import IF, LI, LIF, AdaptiveLIF
 
 
 class _Population(IRModel):
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     size: int = Field(ge=1)
-    shape: list[int] | None = Field(None, description="e.g. [28, 28]; its product is `size`")
+    shape: list[int] | None = Field(None, description="e.g. [28, 28], or [channels, height, width] for a "
+                                     "convolution; its product is `size`, neurons numbered in C order")
 
     @model_validator(mode="after")
     def _shape_matches(self):
@@ -25,12 +26,15 @@ class _Population(IRModel):
 
 class NeuronPopulation(_Population):
     kind: Literal["neurons"] = "neurons"
-    neuron: Annotated[Union[LIF, AdaptiveLIF], Field(discriminator="kind")]
+    neuron: Annotated[Union[LIF, AdaptiveLIF, IF, LI], Field(discriminator="kind")]
+    fixed_scale: float | None = Field(
+        None, gt=0, description="integer weight units per IR voltage unit in fixed point (1 for a "
+        "network imported in Loihi's own units); null: chosen to fill the 8-bit weights")
 
 
 class InputPopulation(_Population):
     kind: Literal["input"] = "input"
-    encoder: RateEncoder
+    encoder: Encoder
 
 
 def _population_kind(data) -> str:

@@ -27,11 +27,19 @@ BIAS_EXP_MAX = 7
 WEIGHT_BITS = 8                # magnitude of a single-sign synapse group: 0..255
 WEIGHT_MAX = (1 << WEIGHT_BITS) - 1
 WEIGHT_EXP_MIN, WEIGHT_EXP_MAX = -8, 7  # Loihi's weight exponent range
+NUM_WEIGHT_BITS = 8            # what neurokit's Lava build passes to a single-sign Dense,
+MIXED_WEIGHT_BITS = 9          # and to a mixed one: Lava then truncates 8 − 9 + 1 = 0 bits (as lava-dl's netx does)
+MIXED_MIN = -(1 << WEIGHT_BITS)  # a mixed-sign synapse group: 8 bits and a sign, -256..255
+NO_SPIKE_VTH = 1 << 18         # threshold mantissa of a non-spiking (LI) neuron: vth << 6 = 2^24 > any v
 
 
 def decay_to_fixed(delta: float, offset: int, what: str) -> int:
-    """Fraction lost per step δ ∈ [0, 1] -> 12-bit register d with (d + offset)/4096 ≈ δ."""
+    """Fraction lost per step δ ∈ [0, 1] -> 12-bit register d with (d + offset)/4096 ≈ δ.
+    δ = 0 with an offset gives d = −offset: no decay at all (lava-dl's netx writes du = −1 for a
+    current that never decays, iDecay = 0)."""
     d = int(round(delta * DECAY_UNITY)) - offset
+    if delta == 0:
+        return -offset
     if not 0 <= d <= DECAY_MAX or (delta > 0 and d + offset == 0):
         lo, hi = max(offset, 1) / DECAY_UNITY, (DECAY_MAX + offset) / DECAY_UNITY
         raise QuantizationError(
@@ -56,12 +64,14 @@ def weight_exponent(max_abs: float, what: str) -> int:
     return e
 
 
-def weight_mantissas(w_scaled: np.ndarray, exp: int, what: str) -> np.ndarray:
-    """Round w / 2^exp to integer magnitudes 0..255; raise on anything out of range."""
+def weight_mantissas(w_scaled: np.ndarray, exp: int, what: str, mixed: bool = False) -> np.ndarray:
+    """Round w / 2^exp to integer mantissas 0..255 (one sign) or −256..255 (mixed signs); raise
+    on anything out of range."""
     mant = np.rint(np.asarray(w_scaled, dtype=np.float64) / 2.0**exp).astype(np.int32)
-    if mant.size and (mant.min() < 0 or mant.max() > WEIGHT_MAX):
+    lo = MIXED_MIN if mixed else 0
+    if mant.size and (mant.min() < lo or mant.max() > WEIGHT_MAX):
         bad = mant.max() if mant.max() > WEIGHT_MAX else mant.min()
-        raise QuantizationError(f"{what}: weight mantissa {bad} out of range 0..{WEIGHT_MAX}")
+        raise QuantizationError(f"{what}: weight mantissa {bad} out of range {lo}..{WEIGHT_MAX} (exponent {exp})")
     return mant
 
 

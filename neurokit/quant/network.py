@@ -51,9 +51,10 @@ class ConnectionParams:
     source: str
     target: str
     sign: int
-    weights: np.ndarray  # magnitudes [target, source]: int32 mantissas (fixed) or float64
+    weights: np.ndarray  # magnitudes [target, source]: int32 mantissas (fixed) or float64; signed if mixed
     weight_exp: int
     plastic: bool
+    mixed: bool = False  # weights of both signs in one synapse group (sign is then +1)
 
     @property
     def signed_weights(self) -> np.ndarray:
@@ -79,20 +80,29 @@ def compile_params(net: Network, precision: Precision) -> CompiledParams:
         out.neurons[pop.name] = _neuron_params(net, pop, scale, precision)
         for c in incoming:
             plastic = getattr(c, "learning", None) is not None
-            w = weights[c.label]
+            w, mixed = weights[c.label], c.sign == "mixed"
             if precision == "float":
-                out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), w * scale, 0, plastic))
+                out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), w * scale, 0,
+                                                        plastic, mixed))
                 continue
             what = f"connections[{c.label}]"
-            exp = 0 if plastic else fx.weight_exponent(float(np.max(w, initial=0)) * scale, what)
-            mant = fx.weight_mantissas(w * scale, exp, what)
-            out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), mant, exp, plastic))
+            exp = getattr(c, "weight_exp", None)
+            if exp is None:
+                exp = 0 if plastic else fx.weight_exponent(float(np.max(np.abs(w), initial=0)) * scale, what)
+            mant = fx.weight_mantissas(w * scale, exp, what, mixed)
+            out.connections.append(ConnectionParams(c.label, c.source, c.target, int(c.signed), mant, exp, plastic,
+                                                    mixed))
     return out
 
 
 def _scale(pop, incoming, weights) -> float:
+    if pop.fixed_scale is not None:
+        return pop.fixed_scale
+    if not pop.neuron.spiking:  # no threshold to keep in range: the strongest weight sets it
+        peak = max((float(np.max(np.abs(weights[c.label]), initial=0)) for c in incoming), default=0)
+        return fx.WEIGHT_MAX / peak if peak > 0 else 1.0
     plastic = [c.learning.w_max for c in incoming if getattr(c, "learning", None) is not None]
-    peaks = [float(np.max(weights[c.label], initial=0)) for c in incoming]
+    peaks = [float(np.max(np.abs(weights[c.label]), initial=0)) for c in incoming]
     peaks = [p for p in peaks if p > 0]
     if plastic:
         ref = max(plastic)
@@ -105,15 +115,16 @@ def _scale(pop, incoming, weights) -> float:
 
 def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> NeuronParams:
     n, dt = pop.neuron, net.dt_ms
-    du, dv = decay_per_step(n.tau_syn_ms, dt), decay_per_step(n.tau_m_ms, dt)
+    du, dv = n.current_decay_per_step(dt), n.voltage_decay_per_step(dt)
     adaptive = isinstance(n, AdaptiveLIF)
     theta_plus = n.theta_plus if adaptive else 0.0
     dtheta = decay_per_step(n.tau_theta_ms, dt) if adaptive else 0.0
-    refractory = net.steps(n.refractory_ms)
+    refractory = net.steps(getattr(n, "refractory_ms", 0.0))
     theta_init = np.asarray(n.theta_init, float) * scale if adaptive and n.theta_init is not None else None
+    v_th = n.v_th if n.spiking else None  # an LI neuron: a threshold no v reaches
     if precision == "float":
-        return NeuronParams(pop.name, pop.size, du, dv, n.v_th * scale, n.bias * scale, 0, refractory,
-                            theta_plus * scale, dtheta, scale, theta_init)
+        return NeuronParams(pop.name, pop.size, du, dv, np.inf if v_th is None else v_th * scale, n.bias * scale, 0,
+                            refractory, theta_plus * scale, dtheta, scale, theta_init)
     where = f"populations[{pop.name}].neuron"
     bias_mant, bias_exp = fx.bias_to_fixed(n.bias * scale * (1 << fx.VTH_SHIFT), f"{where}.bias")
     return NeuronParams(
@@ -121,7 +132,7 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
         size=pop.size,
         du=fx.decay_to_fixed(du, fx.DU_OFFSET, f"{where}.tau_syn_ms"),
         dv=fx.decay_to_fixed(dv, fx.DV_OFFSET, f"{where}.tau_m_ms"),
-        vth=fx.threshold_to_fixed(n.v_th * scale, f"{where}.v_th"),
+        vth=fx.NO_SPIKE_VTH if v_th is None else fx.threshold_to_fixed(v_th * scale, f"{where}.v_th"),
         bias_mant=bias_mant,
         bias_exp=bias_exp,
         refractory_steps=refractory,

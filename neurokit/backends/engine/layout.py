@@ -20,15 +20,18 @@ from neurokit.errors import RunError
 from neurokit.quant import CompiledParams
 from neurokit.quant import fixed as fx
 
-NUM_WEIGHT_BITS = 8  # what neurokit's Lava build passes to Dense
+NUM_WEIGHT_BITS, MIXED_WEIGHT_BITS = fx.NUM_WEIGHT_BITS, fx.MIXED_WEIGHT_BITS
 NEURON_PARAMS = ("u_keep", "v_keep", "vth", "bias", "refractory", "theta_plus", "theta_keep")
 INPUT = -1           # source index of a connection from the input population
 
 
-def lava_dense_weights(signed: np.ndarray, excitatory: bool, num_weight_bits: int = NUM_WEIGHT_BITS) -> np.ndarray:
+def lava_dense_weights(signed: np.ndarray, excitatory: bool, num_weight_bits: int = NUM_WEIGHT_BITS,
+                       mixed: bool = False) -> np.ndarray:
     """Lava's `clip_weights(w, mode, 8)` then `truncate_weights(w, mode, bits)` for a single-sign
     Dense: w ∈ [0, 255] (excitatory) or [−255, 0] (inhibitory), the lowest 8 − bits bits of |w|
-    cleared."""
+    cleared. Mixed signs: w ∈ [−256, 255], built with MIXED_WEIGHT_BITS so nothing is cleared."""
+    if mixed:
+        return np.clip(signed.astype(np.int64), -256, 255)
     w = signed.astype(np.int64)
     mag = np.clip(w if excitatory else -w, 0, (1 << 8) - 1)
     drop = 8 - num_weight_bits
@@ -97,7 +100,7 @@ def build_layout(params: CompiledParams) -> Layout:
         tgt.append(int(offsets[t]))
         n_tgt.append(int(sizes[t]))
         exp.append(int(c.weight_exp))
-        w = lava_dense_weights(c.signed_weights, c.sign > 0) if fixed else c.signed_weights.astype(np.float64)
+        w = lava_dense_weights(c.signed_weights, c.sign > 0, mixed=c.mixed) if fixed else c.signed_weights.astype(np.float64)
         if w.shape != (sizes[t], s_size):
             raise RunError(f"connections[{c.label}]: weights have shape {w.shape}, expected {(int(sizes[t]), s_size)}")
         blocks.append(np.ascontiguousarray(w.T).ravel())

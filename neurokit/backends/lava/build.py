@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neurokit.quant import CompiledParams
+from neurokit.quant.fixed import MIXED_WEIGHT_BITS, NUM_WEIGHT_BITS
 
 
 @dataclass
@@ -55,8 +56,9 @@ def build(params: CompiledParams, chunk_steps: int, first_chunk: np.ndarray, *, 
     for c in params.connections:
         kwargs = {}
         if fixed:
-            kwargs = dict(num_weight_bits=8, weight_exp=c.weight_exp,
-                          sign_mode=SignMode.EXCITATORY if c.sign > 0 else SignMode.INHIBITORY)
+            mode = SignMode.MIXED if c.mixed else SignMode.EXCITATORY if c.sign > 0 else SignMode.INHIBITORY
+            kwargs = dict(num_weight_bits=MIXED_WEIGHT_BITS if c.mixed else NUM_WEIGHT_BITS, weight_exp=c.weight_exp,
+                          sign_mode=mode)
         weights = c.signed_weights.astype(np.int32 if fixed else float)
         post = lava_net.neurons[c.target]
         if learn and c.plastic:
