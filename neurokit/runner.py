@@ -19,7 +19,7 @@ import numpy as np
 
 from neurokit.backends import check_backend, choose_backend
 from neurokit.data import Samples
-from neurokit.data.encode import RateInputs
+from neurokit.data.encode import RateInputs, input_spikes
 from neurokit.ir import Network
 from neurokit.probes import Record, arrays
 from neurokit.progress import progress_bar
@@ -151,7 +151,7 @@ def simulate(
     if record is None and ambient is not None:
         record = ambient.record
     params = compile_params(net, precision)
-    inputs = RateInputs(net, samples.flat, seed, rasters=rasters)  # drawn as the backend goes
+    inputs = input_spikes(net, samples.flat, seed, precision, rasters=rasters)  # rate codes: drawn as the backend goes
     result = execute(params, inputs, backend=backend, rasters=rasters, labels=samples.labels,
                      progress=progress, stall_timeout_s=stall_timeout_s, record=record)
     if ambient is not None:

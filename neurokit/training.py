@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurokit.data import Samples
-from neurokit.data.encode import RateInputs
+from neurokit.data.encode import input_spikes
 from neurokit.errors import SpecError
 from neurokit.ir import AdaptiveLIF, Network, Readout
 from neurokit.learning import class_groups, microcode
@@ -81,7 +81,7 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
     if kind == "class_groups":
         class_groups(net.population(pop).size, len(classes))  # raises early if it cannot split
     params = compile_params(net, precision)
-    inputs = RateInputs(net, samples.flat, seed)
+    inputs = input_spikes(net, samples.flat, seed, precision)
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
                      gates=class_gates(net, params, samples.labels, classes), progress=progress,
                      desc=f"training {backend}/{precision}")
@@ -139,7 +139,10 @@ def predict(counts: np.ndarray, classes: list[int], readout: Readout | None = No
     """The class of each sample (None when the population stayed silent): the group that fired
     most (class_groups), or the class whose labelled neurons fired most on average
     (label_assignment)."""
-    if readout is not None and readout.kind == "label_assignment":
+    if readout is not None and readout.kind == "argmax":
+        votes = counts
+        classes = argmax_classes(readout, counts.shape[1])
+    elif readout is not None and readout.kind == "label_assignment":
         labels = np.asarray(readout.labels)
         votes = np.stack([counts[:, labels == c].mean(axis=1) if np.any(labels == c) else np.zeros(len(counts))
                           for c in classes], axis=1)
@@ -149,11 +152,18 @@ def predict(counts: np.ndarray, classes: list[int], readout: Readout | None = No
     return [None if v.max() == 0 else classes[int(np.argmax(v))] for v in votes]
 
 
+def argmax_classes(readout: Readout, size: int) -> list[int]:
+    """The class each neuron of an argmax readout stands for."""
+    return list(readout.classes) if readout.classes is not None else list(range(size))
+
+
 def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *, backend: str = "lava",
              precision: str = "fixed", seed: int = 0, progress: bool = True) -> Evaluation:
     from neurokit.runner import simulate
 
     classes = classes or (net.readout.classes if net.readout else None)
+    if net.readout is not None and net.readout.kind == "argmax":
+        classes = classes or argmax_classes(net.readout, net.population(net.readout.population).size)
     if not classes:
         raise SpecError(["readout.classes: the network was not trained; pass --classes"])
     pop = readout_population(net)
@@ -162,7 +172,7 @@ def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *
     index = {c: k for k, c in enumerate(classes)}
     confusion = np.zeros((len(classes), len(classes)), int)
     for label, pred in zip(samples.labels.tolist(), preds):
-        if pred is not None and label in index:
+        if pred is not None and label in index and pred in index:
             confusion[index[label], index[pred]] += 1
     correct = sum(int(p == label) for p, label in zip(preds, samples.labels.tolist()))
     return Evaluation(correct / len(samples), confusion.tolist(), preds.count(None), preds, result)

@@ -38,7 +38,8 @@ def _energy(args) -> int:
 
 def _energy_checked(args, plot) -> int:
     from neurokit.cli.common import parse_classes
-    from neurokit.data import encode_rate, load_dataset
+    from neurokit.data import load_dataset
+    from neurokit.data.encode import input_spikes
     from neurokit.energy import count_events, estimate, with_assumptions
     from neurokit.energy.profiles import check_assumptions
     from neurokit.mapping import MappingError, map_network
@@ -55,7 +56,7 @@ def _energy_checked(args, plot) -> int:
                       rasters=True, progress=not args.json)
     params = compile_params(net, args.precision)
     fixed = params if args.precision == "fixed" else compile_params(net, "fixed")
-    input_raster = encode_rate(net, samples.flat, args.seed)  # the very spikes simulate() drew
+    input_raster = input_spikes(net, samples.flat, args.seed, args.precision)[0:len(samples)]  # the very spikes simulate() drew
     reports = []
     for prof in profiles:
         prof, statements = with_assumptions(prof, args.assume)

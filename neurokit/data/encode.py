@@ -83,3 +83,94 @@ def _draw_kernel():
                     counts[b, i] = n
 
     return draw
+
+
+def integrate_fire_spikes(net: Network, flat_samples: np.ndarray, precision: str) -> np.ndarray:
+    """Spike trains [n, inputs, steps_per_sample] of the integrate-and-fire encoder (ir/encoders.py):
+    v[t] = v[t-1]·(1 − δv) + gain·x + offset, spike when v > threshold, then v ← 0.
+
+    In `fixed` it is Loihi's integer LIF that lava-dl's netx input layer runs (Lava's
+    AbstractPyLifModelFixed with no synaptic input): the current is a bias in v units
+    (13-bit mantissa << exponent), v decays as sign(v)·(|v·(4096 − dv)| >> 12), clips to 24 bits,
+    and is compared with vth << 6; values in units of 1/fixed_scale."""
+    from neurokit.quant import fixed as fx
+
+    enc = net.input_population.encoder
+    x = np.asarray(flat_samples, np.float64)
+    current = enc.gain * x + enc.offset
+    n, size = x.shape
+    spikes = np.zeros((n, size, net.steps_per_sample), dtype=bool)
+    if precision == "float":
+        v, keep, vth = np.zeros_like(current), 1.0 - enc.voltage_decay, enc.threshold
+    else:
+        scale = enc.fixed_scale or _if_scale(enc)
+        where = f"populations[{net.input_population.name}].encoder"
+        vth = fx.threshold_to_fixed(enc.threshold * scale, f"{where}.threshold") << fx.VTH_SHIFT
+        current = _bias_v_units(current * scale * (1 << fx.VTH_SHIFT), f"{where}.gain/offset")
+        keep = fx.DECAY_UNITY - fx.decay_to_fixed(enc.voltage_decay, fx.DV_OFFSET, f"{where}.voltage_decay")
+        v = np.zeros_like(current)
+    for t in range(net.presentation_steps):
+        if precision == "float":
+            v = v * keep + current
+        else:  # Lava: decay toward zero, then add the bias, clip to 24 bits
+            p = v * keep
+            v = np.where(p < 0, -((-p) >> fx.DECAY_BITS), p >> fx.DECAY_BITS) + current
+            v = np.clip(v, -fx.UV_MAX, fx.UV_MAX)
+        s = v > vth
+        spikes[:, :, t] = s
+        v[s] = 0
+    return spikes
+
+
+def _if_scale(enc) -> float:
+    """The largest power of two that keeps the threshold within 17 bits and the largest
+    current (for x ∈ [0, 1]) within the bias range (13-bit mantissa, exponent ≤ 7)."""
+    from neurokit.quant import fixed as fx
+
+    peak = abs(enc.gain) + abs(enc.offset)
+    top = min(fx.VTH_MAX / enc.threshold, fx.BIAS_MANT_MAX * 2**fx.BIAS_EXP_MAX / (peak * (1 << fx.VTH_SHIFT)) if peak else np.inf)
+    return float(2.0 ** np.floor(np.log2(top)))
+
+
+def _bias_v_units(bias: np.ndarray, what: str) -> np.ndarray:
+    """Each value as Loihi holds a bias: mantissa (13-bit signed) << exponent (0..7), the smallest
+    exponent that fits, vectorised neurokit.quant.fixed.bias_to_fixed."""
+    from neurokit.errors import QuantizationError
+    from neurokit.quant import fixed as fx
+
+    out = np.zeros(bias.shape, np.int64)
+    todo = np.ones(bias.shape, bool)
+    for e in range(fx.BIAS_EXP_MAX + 1):
+        mant = np.rint(bias / 2**e).astype(np.int64)
+        fits = todo & (np.abs(mant) <= fx.BIAS_MANT_MAX)
+        out[fits] = mant[fits] << e
+        todo &= ~fits
+    if todo.any():
+        raise QuantizationError(f"{what}: current {bias[todo].flat[0] / 64:.6g} exceeds the bias range "
+                                f"({fx.BIAS_MANT_MAX} << {fx.BIAS_EXP_MAX})")
+    return out
+
+
+def input_spikes(net: Network, flat_samples: np.ndarray, seed: int, precision: str, *, rasters: bool = False):
+    """What a backend runs for `net`'s encoder: RateInputs (drawn block by block) for rate coding,
+    the deterministic spike array for integrate-and-fire, the samples themselves for given spikes
+    (each sample flattened from [inputs, presentation steps])."""
+    enc = net.input_population.encoder
+    if enc.kind in ("poisson", "bernoulli"):
+        return RateInputs(net, flat_samples, seed, rasters=rasters)
+    inp = net.input_population
+    n = len(flat_samples)
+    memory.check(memory.run_bytes(n, inp.size, net.steps_per_sample, sum(p.size for p in net.neuron_populations),
+                                  rasters, n), f"{n} samples x {net.steps_per_sample} steps of network {net.name!r}")
+    if enc.kind == "integrate_fire":
+        if flat_samples.shape[1] != inp.size:
+            raise DataError(f"samples have {flat_samples.shape[1]} values, input population {inp.name!r} has "
+                            f"{inp.size} neurons")
+        return integrate_fire_spikes(net, flat_samples, precision)
+    P = net.presentation_steps
+    if flat_samples.shape[1] != inp.size * P:
+        raise DataError(f"spike samples have {flat_samples.shape[1]} values, expected {inp.size} inputs x {P} steps "
+                        f"(population {inp.name!r}, presentation_ms / dt_ms)")
+    spikes = np.zeros((n, inp.size, net.steps_per_sample), dtype=bool)
+    spikes[:, :, :P] = flat_samples.reshape(n, inp.size, P) != 0
+    return spikes

@@ -28,10 +28,12 @@ class Readout(IRModel):
     - `label_assignment` (Diehl & Cook 2015, for unsupervised rules): after training, each neuron
       is labelled with the class to which it answered most on average over the training images
       (`labels`, −1 for a neuron that never fired); a sample's class is the one whose labelled
-      neurons fire most on average.
+      neurons fire most on average;
+    - `argmax` (imported classifiers): neuron i of `population` stands for `classes[i]` (default
+      0..size−1) and the neuron that fired most wins (ties: the lower index, as torch.argmax).
     """
 
-    kind: Literal["class_groups", "label_assignment"] = "class_groups"
+    kind: Literal["class_groups", "label_assignment", "argmax"] = "class_groups"
     population: str
     classes: list[int] | None = None
     labels: list[int] | None = Field(None, description="label_assignment: the class of each neuron (−1: none)")
@@ -140,6 +142,12 @@ def _problems(net: Network):
             yield (f"populations[{i}].encoder.max_rate_hz: {enc.max_rate_hz} Hz exceeds one spike "
                    f"per step (at most {1000 / net.dt_ms:g} Hz at dt_ms={net.dt_ms})")
     for i, p in enumerate(net.populations):
+        if len(inputs) == 1 and getattr(p, "reset_step", 0) >= net.steps_per_sample:
+            yield (f"populations[{i}].reset_step: {p.reset_step} is not a step of a sample "
+                   f"(0..{net.steps_per_sample - 1})")
+        bias = getattr(getattr(p, "neuron", None), "bias", None)
+        if isinstance(bias, list) and len(bias) != p.size:
+            yield f"populations[{i}].neuron.bias: has {len(bias)} values, the population {p.size} neurons"
         theta = getattr(getattr(p, "neuron", None), "theta_init", None)
         if theta is not None and len(theta) != p.size:
             yield f"populations[{i}].neuron.theta_init: has {len(theta)} values, the population {p.size} neurons"
@@ -169,6 +177,9 @@ def _problems(net: Network):
     r = net.readout
     if r is not None and not isinstance(by_name.get(r.population), NeuronPopulation):
         yield f"readout.population: {r.population!r} is not a population of neurons"
+    elif r is not None and r.kind == "argmax" and r.classes is not None and len(r.classes) != by_name[r.population].size:
+        yield (f"readout.classes: an argmax readout names the class of each of the {by_name[r.population].size} "
+               f"neurons of {r.population!r}, got {len(r.classes)}")
     elif r is not None and r.labels is not None:
         size = by_name[r.population].size
         if r.kind != "label_assignment":

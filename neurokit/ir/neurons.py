@@ -44,7 +44,8 @@ class _Cuba(IRModel):
     current_decay: float | None = Field(
         None, ge=0, le=1, description="instead of tau_syn_ms: fraction of u lost per step"
     )
-    bias: float = Field(0.0, description="constant input added to v every step")
+    bias: float | list[float] = Field(
+        0.0, description="constant input added to v every step: one value, or one per neuron")
 
     @model_validator(mode="after")
     def _one_current_decay(self):

@@ -30,6 +30,9 @@ class NeuronPopulation(_Population):
     fixed_scale: float | None = Field(
         None, gt=0, description="integer weight units per IR voltage unit in fixed point (1 for a "
         "network imported in Loihi's own units); null: chosen to fill the 8-bit weights")
+    reset_step: int = Field(
+        0, ge=0, description="step of each sample (0: its first) at which u, v and refractory are reset; "
+        "lava-dl's netx resets layer k at step k, when the sample's first spikes reach it")
 
 
 class InputPopulation(_Population):

@@ -85,12 +85,14 @@ def threshold_to_fixed(v_th_scaled: float, what: str) -> int:
     return vth
 
 
-def bias_to_fixed(bias_v_units: float, what: str) -> tuple[int, int]:
-    """A bias in v units (already <<6) -> (mantissa, exponent) with mant << exp ≈ bias."""
+def bias_to_fixed(bias_v_units, what: str):
+    """A bias in v units (already <<6) -> (mantissa, exponent) with mant << exp ≈ bias; for an
+    array of per-neuron biases, mantissas with the one exponent that fits them all."""
     for exp in range(BIAS_EXP_MAX + 1):
-        mant = int(round(bias_v_units / 2**exp))
-        if abs(mant) <= BIAS_MANT_MAX:
-            return mant, exp
+        mant = np.rint(np.asarray(bias_v_units, np.float64) / 2**exp).astype(np.int64)
+        if np.all(np.abs(mant) <= BIAS_MANT_MAX):
+            return (int(mant), exp) if mant.ndim == 0 else (mant, exp)
+    bias_v_units = float(np.max(np.abs(bias_v_units)))
     raise QuantizationError(
         f"{what}: bias {bias_v_units:.6g} exceeds {BIAS_MANT_MAX << BIAS_EXP_MAX} "
         f"(13-bit mantissa, exponent 0..{BIAS_EXP_MAX})"

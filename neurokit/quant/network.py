@@ -43,6 +43,7 @@ class NeuronParams:
     theta_decay: float
     scale: float  # weight units per IR voltage unit
     theta_init: np.ndarray | None = None  # learned threshold offsets of an adaptive population
+    reset_step: int = 0  # step of each sample at which u, v and refractory are reset
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,10 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
     theta_init = np.asarray(n.theta_init, float) * scale if adaptive and n.theta_init is not None else None
     v_th = n.v_th if n.spiking else None  # an LI neuron: a threshold no v reaches
     if precision == "float":
-        return NeuronParams(pop.name, pop.size, du, dv, np.inf if v_th is None else v_th * scale, n.bias * scale, 0,
-                            refractory, theta_plus * scale, dtheta, scale, theta_init)
+        return NeuronParams(pop.name, pop.size, du, dv, np.inf if v_th is None else v_th * scale, _bias(n) * scale, 0,
+                            refractory, theta_plus * scale, dtheta, scale, theta_init, pop.reset_step)
     where = f"populations[{pop.name}].neuron"
-    bias_mant, bias_exp = fx.bias_to_fixed(n.bias * scale * (1 << fx.VTH_SHIFT), f"{where}.bias")
+    bias_mant, bias_exp = fx.bias_to_fixed(_bias(n) * scale * (1 << fx.VTH_SHIFT), f"{where}.bias")
     return NeuronParams(
         name=pop.name,
         size=pop.size,
@@ -140,7 +141,12 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
         theta_decay=fx.decay_to_fixed(dtheta, 0, f"{where}.tau_theta_ms") if dtheta else 0,
         scale=scale,
         theta_init=None if theta_init is None else fx.theta_to_fixed(n.theta_init, scale, f"{where}.theta_init"),
+        reset_step=pop.reset_step,
     )
+
+
+def _bias(neuron) -> float | np.ndarray:
+    return np.asarray(neuron.bias, float) if isinstance(neuron.bias, list) else neuron.bias
 
 
 def _nonzero_int(value: float, what: str) -> int:

@@ -162,12 +162,13 @@ def spike_words(inputs: np.ndarray) -> np.ndarray:
 
 @njit(nogil=True)
 def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
-                w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, kept):
+                w, w_off, src, n_src, tgt, n_tgt, exp, slot, reset_at, counts, kept):
     """Step samples b0..b1−1 of `drive` in order, from state (u, v, refr, θ, prev spikes,
     carry = input-connection outputs due at the next step), updating the state in place.
     counts[b, n] += spikes. `kept` (recording.Kept.args): for a kept sample b and neuron n,
     the spike and u, v, θ after step j go to row (srow[b], nrow[n]), column j of each array
-    that is not empty."""
+    that is not empty. Neuron n is reset at step reset_at[n] of each sample (0 for all but
+    layers imported with lava-dl's pipelined reset, see ir/populations.py)."""
     srow, nrow, k_spikes, k_u, k_v, k_theta = kept
     P = drive.shape[1]
     N = u.shape[0]
@@ -176,13 +177,20 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
     out = np.empty(max(1, np.max(n_tgt)) if len(n_tgt) else 1, u.dtype)
     active = np.empty(max(1, np.max(n_src)) if len(n_src) else 1, np.int64)
     spikes = np.zeros(N, np.bool_)
+    late = np.any(reset_at != 0)
     for b in range(b0, b1):
         sr = srow[b]  # this sample's row in the kept arrays, −1: not kept
         for j in range(P):
-            if j == 0:  # the sample starts: Lava's reset at time_step % P == 1
+            if j == 0 and not late:  # the sample starts: Lava's reset at time_step % P == 1
                 u[:] = 0
                 v[:] = 0
                 refr[:] = 0
+            elif late:
+                for n in range(N):
+                    if reset_at[n] == j:
+                        u[n] = 0
+                        v[n] = 0
+                        refr[n] = 0
             a_in[:] = 0
             for c in range(len(src)):
                 t0, nt = tgt[c], n_tgt[c]
@@ -226,8 +234,8 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
 
 @njit(parallel=True)
 def run_blocks(drive, starts, ends, u, v, refr, theta, prev, carry, prm,
-               w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, kept):
+               w, w_off, src, n_src, tgt, n_tgt, exp, slot, reset_at, counts, kept):
     """run_samples on independent blocks of samples at once; block q has its own state row q."""
     for q in prange(len(starts)):
         run_samples(drive, starts[q], ends[q], u[q], v[q], refr[q], theta[q], prev[q], carry[q], prm,
-                    w, w_off, src, n_src, tgt, n_tgt, exp, slot, counts, kept)
+                    w, w_off, src, n_src, tgt, n_tgt, exp, slot, reset_at, counts, kept)

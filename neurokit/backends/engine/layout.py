@@ -59,6 +59,7 @@ class Layout:
     weights: np.ndarray             # all W_c^T, flattened (int64 or float64)
     slot: np.ndarray                # input connections: start of their outputs in a drive row; -1 otherwise
     n_slots: int
+    reset_at: np.ndarray            # int64 [N]: step of each sample at which the neuron is reset
 
     @property
     def n_neurons(self) -> int:
@@ -116,6 +117,8 @@ def build_layout(params: CompiledParams) -> Layout:
         src=as_i(src), n_src=as_i(n_src), tgt=as_i(tgt), n_tgt=as_i(n_tgt), exp=as_i(exp), w_off=as_i(w_off),
         weights=np.concatenate(blocks).astype(dtype) if blocks else np.zeros(0, dtype),
         slot=as_i(slot), n_slots=n_slots,
+        reset_at=np.concatenate([np.full(params.neurons[n].size, params.neurons[n].reset_step, np.int64)
+                                 for n in names]) if names else np.zeros(0, np.int64),
     )
 
 
@@ -129,12 +132,12 @@ def _neuron_arrays(params: CompiledParams, names, fixed: bool) -> dict[str, np.n
             if p.bias_exp < 0:
                 raise RunError(f"populations[{name}]: bias_exp {p.bias_exp} < 0 is not supported by the engine")
             row = (fx.DECAY_UNITY - (int(p.du) + fx.DU_OFFSET), fx.DECAY_UNITY - (int(p.dv) + fx.DV_OFFSET),
-                   int(p.vth) << fx.VTH_SHIFT, int(p.bias_mant) << int(p.bias_exp), int(p.refractory_steps),
+                   int(p.vth) << fx.VTH_SHIFT, np.asarray(p.bias_mant, np.int64) << int(p.bias_exp), int(p.refractory_steps),
                    int(p.theta_plus) << fx.VTH_SHIFT, fx.DECAY_UNITY - int(p.theta_decay))
         else:  # the float model multiplies by (1 − δ)
             row = (1 - p.du, 1 - p.dv, p.vth, p.bias_mant, p.refractory_steps, p.theta_plus, 1 - p.theta_decay)
         for key, value in zip(cols, row):
-            cols[key].append(np.full(p.size, value))
+            cols[key].append(np.broadcast_to(value, p.size))  # one value per population, or per neuron (bias)
     dtype = np.int64 if fixed else np.float64
     out = {k: np.concatenate(v).astype(dtype) for k, v in cols.items()}
     out["refractory"] = out["refractory"].astype(np.int64)

@@ -6,7 +6,8 @@ buffers, i.e. the spikes of the previous sample's last step arrive at this sampl
 
 - adaptive network: samples run in order (θ depends on every earlier sample);
 - otherwise: samples are split into one block per thread and the blocks run in parallel, each
-  guessing that the sample before it ended without a neuron spike (usual: the rest period);
+  guessing that the sample before it ended without a neuron spike and, for neurons reset late
+  in a sample (reset_at > 0), with u = v = 0 (usual: the rest period);
   the input part of the carry is known exactly. Then, block by block, where the guess was
   wrong the block is run again from the true state. The result is the sequential one.
 """
@@ -31,8 +32,13 @@ def run_chunk(layout, state, drive, counts, kept: tuple, threads: int | None = N
     starts, ends = bounds[:-1], bounds[1:]
     rows = state.split(n_blocks, carries=[drive[s - 1, -1] for s in starts[1:]])
     kernels.run_blocks(drive, starts, ends, *rows.arrays(), *_net_args(layout), counts, kept)
+    late = layout.reset_at != 0  # neurons whose u, v carry into the next sample's first steps
     for q in range(1, n_blocks):
-        if rows.prev[q - 1].any():  # block q guessed "no spikes at the end of block q − 1": redo it
+        # block q guessed "no spikes, and u = v = 0 where the reset comes late, at the end of
+        # block q − 1": where that is wrong, redo it
+        wrong = rows.prev[q - 1].any() or (late.any() and (rows.u[q - 1][late].any() or rows.v[q - 1][late].any()
+                                                           or rows.refr[q - 1][late].any()))
+        if wrong:
             counts[starts[q]:ends[q]] = 0  # (kept values are all written again)
             rows.copy_row(q - 1, q)  # its end carry is exactly drive[starts[q] − 1, −1]
             kernels.run_samples(drive, starts[q], ends[q], *rows.row(q).arrays(), *_net_args(layout),
@@ -41,4 +47,5 @@ def run_chunk(layout, state, drive, counts, kept: tuple, threads: int | None = N
 
 
 def _net_args(layout):
-    return (layout.prm, layout.weights, layout.w_off, layout.src, layout.n_src, layout.tgt, layout.n_tgt, layout.exp, layout.slot)
+    return (layout.prm, layout.weights, layout.w_off, layout.src, layout.n_src, layout.tgt, layout.n_tgt, layout.exp,
+            layout.slot, layout.reset_at)

@@ -33,10 +33,11 @@ class EngineState:
             mine[...] = theirs
 
     def split(self, n: int, carries: list[np.ndarray]) -> "Blocks":
-        """Row 0 continues this state; rows 1.. start fresh (no spikes pending, this θ) with
-        the given input carries."""
+        """Row 0 continues this state; rows 1.. start fresh (u = v = 0, no spikes pending, this θ)
+        with the given input carries."""
         rows = [np.repeat(a[None], n, axis=0) for a in self.arrays()]
-        rows[4][1:] = False
+        for k in (0, 1, 2, 4):  # u, v, refractory 0 and no spikes pending (reset before use, unless late)
+            rows[k][1:] = 0
         for q, c in enumerate(carries, start=1):
             rows[5][q] = c
         return Blocks(*rows)

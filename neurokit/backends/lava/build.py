@@ -47,7 +47,7 @@ def build(params: CompiledParams, chunk_steps: int, first_chunk: np.ndarray, *, 
         lava_net.neurons[name] = NeurokitLIF(
             shape=(p.size,), du=p.du, dv=p.dv, vth=p.vth, bias_mant=p.bias_mant, bias_exp=p.bias_exp,
             refractory_steps=p.refractory_steps, theta_plus=p.theta_plus, theta_decay=p.theta_decay,
-            theta_init=theta, reset_interval=P, reset_offset=1 % P, name=name,
+            theta_init=theta, reset_interval=P, reset_offset=(1 + p.reset_step) % P, name=name,
             probes=(probes or {}).get(name), probe_rows=probe_rows,
         )
         lava_net.sinks[name] = Sink(shape=(p.size,), buffer=chunk_steps)
