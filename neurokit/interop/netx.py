@@ -30,6 +30,10 @@ as many silent steps as the network has layers, so that the last layer's respons
 step of delay per layer, as in Lava) falls in the sample's window and nothing of it spills into
 the next sample; every neuron is reset at the start of a sample.
 
+What netx cannot say but the IR can (names, dt, the encoder, reset steps, the readout, metadata)
+travels in the file's root attribute `neurokit` (JSON; lava-dl ignores it), so that
+IR → netx → IR gives the same network; a file from elsewhere has none and gets the defaults.
+
 What has no counterpart is refused by name (SpecError): synaptic delays, sigma-delta and
 resonate-and-fire neurons, graded spikes, wgtExp ≠ 0, refDelay > 1, the layer types lava-dl's
 netx cannot load either (average, concat, convT, unpool, dense_comp). SLAYER's training-only
@@ -38,6 +42,7 @@ gets them back.
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -68,7 +73,49 @@ def read_netx(path: str | os.PathLike, *, dt_ms: float = 1.0, steps: int = 32, n
         if "layer" not in f:
             raise SpecError([f"{path}: no 'layer' group; a netx file has layer/0, layer/1, …"])
         layers = [_read_group(f["layer"][k]) for k in sorted(f["layer"], key=int)]
-    return _network(layers, path, dt_ms, steps, name or path.stem, gain, offset)
+        saved = f.attrs.get(ATTR)
+    net = _network(layers, path, dt_ms, steps, name or path.stem, gain, offset)
+    return net if saved is None else _restore(net, saved, path)
+
+
+ATTR = "neurokit"
+
+
+def _saved(net: Network) -> str:
+    """What the IR says and netx cannot, for the root attribute."""
+    data = net.model_dump(mode="json", exclude_none=True)
+    return json.dumps({
+        "name": net.name, "dt_ms": net.dt_ms, "seed": net.seed, "metadata": net.metadata,
+        "populations": [{k: v for k, v in p.items() if k in ("name", "reset_step", "encoder", "kind")}
+                        for p in data["populations"]],
+        "connections": [{k: c.get(k) for k in ("name", "sign", "weight_exp")} for c in data["connections"]],
+        "readout": data.get("readout"),
+    })
+
+
+def _restore(net: Network, saved, path: Path) -> Network:
+    try:
+        s = json.loads(saved)
+        data = net.model_dump(mode="python", exclude_none=True)
+        if len(s["populations"]) != len(data["populations"]) or len(s["connections"]) != len(data["connections"]):
+            raise ValueError("its layers do not match the file's")
+        rename = {p["name"]: q["name"] for p, q in zip(data["populations"], s["populations"])}
+        for p, q in zip(data["populations"], s["populations"]):
+            p.update(q)
+            if q.get("kind") == "input":
+                p.pop("reset_step", None)
+        for c, q in zip(data["connections"], s["connections"]):
+            c["source"], c["target"] = rename[c["source"]], rename[c["target"]]
+            c.pop("name", None)
+            c.pop("weight_exp", None)
+            c.update({k: v for k, v in q.items() if v is not None})
+            if c["sign"] != "mixed":  # the file holds signed weights; the IR then keeps magnitudes
+                key = "weight" if c["kind"] == "pool2d" else "weights"
+                c[key] = np.abs(np.asarray(c[key], float)).tolist() if key == "weights" else abs(c[key])
+        data.update(name=s["name"], dt_ms=s["dt_ms"], seed=s["seed"], metadata=s["metadata"], readout=s["readout"])
+        return Network.model_validate(data)
+    except (ValueError, KeyError, TypeError) as e:
+        raise SpecError([f"{path}: attribute {ATTR!r} (written by neurokit) is not usable: {e}"]) from None
 
 
 def _read_group(g) -> dict:
@@ -108,6 +155,8 @@ def _neuron(cfg: dict, where: str, extras: dict) -> dict:
     for key in TRAINING_ONLY:
         if key in cfg:
             extras[key] = _scalar(cfg[key])
+    if kind != "CUBA":  # LOIHI: the same neuron under SLAYER's other name
+        extras["type"] = kind
     for key in ("iDecay", "vDecay", "vThMant"):
         if key not in cfg:
             raise SpecError([f"{where}.neuron.{key}: missing"])
@@ -259,6 +308,7 @@ def write_netx(net: Network, path: str | os.PathLike) -> None:
     tmp = path.with_name(f".{path.name}.neurokit-tmp-{os.getpid()}")
     try:
         with h5py.File(tmp, "w") as f:
+            f.attrs[ATTR] = _saved(net)
             g = f.create_group("layer")
             for i, layer in enumerate(layers):
                 _write_group(g.create_group(str(i)), layer)

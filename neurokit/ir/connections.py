@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from neurokit.ir.base import IRModel
 from neurokit.ir.learning import LearningRule, Pruning
@@ -112,16 +112,21 @@ def _pair(x: int | list[int]) -> tuple[int, int]:
     return (x, x) if isinstance(x, int) else (int(x[0]), int(x[1]))
 
 
-IntPair = Union[Annotated[int, Field(ge=0)], Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=2)]]
+def _as_pair(x):
+    return [x, x] if isinstance(x, int) and not isinstance(x, bool) else x
+
+
+# [y, x]; a single number n means [n, n] (stored as the pair)
+IntPair = Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=2), BeforeValidator(_as_pair)]
 
 
 class _Window(_Connection):
     """A 2-D sliding window over [C, H, W]: out[y, x] reads in[y·s − p + k·d] (PyTorch's rule),
     H_out = ⌊(H + 2p − d(k − 1) − 1) / s⌋ + 1."""
 
-    stride: IntPair = 1
-    padding: IntPair = 0
-    dilation: IntPair = 1
+    stride: IntPair = Field(default_factory=lambda: [1, 1])
+    padding: IntPair = Field(default_factory=lambda: [0, 0])
+    dilation: IntPair = Field(default_factory=lambda: [1, 1])
 
     def out_hw(self, kernel: tuple[int, int], hw: tuple[int, int]) -> tuple[int, int]:
         s, p, d = _pair(self.stride), _pair(self.padding), _pair(self.dilation)

@@ -49,7 +49,7 @@ class _Cuba(IRModel):
 
     @model_validator(mode="after")
     def _one_current_decay(self):
-        if self.current_decay is not None and "tau_syn_ms" in self.model_fields_set:
+        if self.current_decay is not None and self.tau_syn_ms != 0:
             raise ValueError("give tau_syn_ms or current_decay, not both")
         return self
 
