@@ -330,7 +330,24 @@ def _written_by_neurokit(path: Path) -> bool:
         head = f.read(1 << 16)
     if head.startswith(b"PK"):  # a zip: an .npz of neurokit's carries its marker array
         return _marked_npz(path)
-    return head.startswith(b"\x89PNG") and PNG_SOFTWARE_TAG in head
+    if head.startswith(HDF5_SIGNATURE):  # a .net / .nir export carries a root attribute
+        return _marked_hdf5(path)
+    return head.startswith(YAML_HEADER.encode()) or (head.startswith(b"\x89PNG") and PNG_SOFTWARE_TAG in head)
+
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+HDF5_MARK = "neurokit"                       # root attribute of the HDF5 files neurokit writes
+YAML_HEADER = "# written by neurokit"        # first line of the network files neurokit import writes
+
+
+def _marked_hdf5(path: Path) -> bool:
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            return HDF5_MARK in f.attrs
+    except OSError:
+        return False
 
 
 def _marked_npz(path: Path) -> bool:

@@ -1,5 +1,6 @@
-"""Where a network comes from on the command line: a network file, or a trained-network
-directory (DIR/network.yaml, written by `neurokit train`)."""
+"""Where a network comes from on the command line: a network file (.yaml, .yml, .json), a
+trained-network directory (DIR/network.yaml, written by `neurokit train`), or a network made
+elsewhere, imported on the fly with the defaults of `neurokit import` (.net, .nir)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,4 +18,12 @@ def load_any(path: str | Path) -> Network:
         if not inner.is_file():
             raise SpecError([f"a directory must hold {TRAINED_NETWORK_FILE} (written by neurokit train)"], str(path))
         return load_network(inner)
+    if path.suffix == ".net":
+        from neurokit.interop.netx import read_netx
+
+        return read_netx(path)
+    if path.suffix == ".nir":
+        from neurokit.interop.nir import read_nir
+
+        return read_nir(path)
     return load_network(path)

@@ -8,7 +8,7 @@ def register(sub) -> None:
     p = sub.add_parser("schema", help="print the JSON Schema of network files")
     p.set_defaults(handler=_schema)
     p = sub.add_parser("validate", help="check a network file as run and train would; one line per problem")
-    p.add_argument("net", help="network file (.yaml, .yml or .json)")
+    p.add_argument("net", help="network file (.yaml, .yml, .json), trained-network directory, .net or .nir")
     p.add_argument("--precision", choices=("fixed", "float", "fixed,float"), default="fixed",
                    help="the precision(s) to check the network for (default: %(default)s)")
     p.set_defaults(handler=_validate)
@@ -25,13 +25,13 @@ def _validate(args) -> int:
     import sys
 
     from neurokit.errors import NeurokitError, SpecError
-    from neurokit.ir import load_network
+    from neurokit.trained import load_any
     from neurokit.learning import microcode
     from neurokit.quant import compile_params
     from neurokit.quant.ranges import wrap_warnings
     from neurokit.training import readout_kind
 
-    net = load_network(args.net)
+    net = load_any(args.net)
     checked = []
     try:  # every check that run and train make, in the precision they would use
         for precision in args.precision.split(","):

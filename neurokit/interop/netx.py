@@ -298,23 +298,29 @@ def _input_population(layer, shape, size, where, steps, dt_ms, gain, offset, ext
 # -- export ------------------------------------------------------------------------------------
 
 def write_netx(net: Network, path: str | os.PathLike) -> None:
-    """Export a chain network to a `.net` file lava-dl's netx loads (temporary file, then rename).
-    Anything netx cannot say is refused by name: learning rules, pruning, adaptive thresholds,
-    LI/IF neurons, rate encoders, a non-chain topology, weights that are not Loihi integers."""
+    """Export a chain network to a `.net` file lava-dl's netx loads (written whole, then renamed
+    into place). Anything netx cannot say is refused by name: learning rules, pruning, adaptive
+    thresholds, LI/IF neurons, rate encoders, a non-chain topology, weights that are not Loihi
+    integers."""
+    from neurokit.util import atomic_write_bytes
+
+    atomic_write_bytes(Path(path), netx_bytes(net))
+
+
+def netx_bytes(net: Network) -> bytes:
+    """The `.net` file's bytes (checked whole before anything is written)."""
+    import io
+
     import h5py
 
     layers = _export_layers(net)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.neurokit-tmp-{os.getpid()}")
-    try:
-        with h5py.File(tmp, "w") as f:
-            f.attrs[ATTR] = _saved(net)
-            g = f.create_group("layer")
-            for i, layer in enumerate(layers):
-                _write_group(g.create_group(str(i)), layer)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    buf = io.BytesIO()
+    with h5py.File(buf, "w") as f:
+        f.attrs[ATTR] = _saved(net)
+        g = f.create_group("layer")
+        for i, layer in enumerate(layers):
+            _write_group(g.create_group(str(i)), layer)
+    return buf.getvalue()
 
 
 def _write_group(g, d: dict) -> None:
