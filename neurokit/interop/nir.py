@@ -100,25 +100,53 @@ def read_nir(path: str | os.PathLike):
 
 
 def write_nir(graph_or_net, path: str | os.PathLike) -> Path:
-    """Write a NIR graph (or a Network, through `to_nir`) atomically: a temporary file beside
-    `path`, then `os.replace`."""
-    from neurokit.ir import Network
+    """Write a NIR graph (or a Network, through `to_nir`) with `nir.write`, atomically: a
+    temporary file beside `path`, then `os.replace`. The file's root carries the attribute
+    `neurokit` (neurokit.outputs.HDF5_MARK), by which a later neurokit run knows it may replace it."""
     from neurokit.util import umask
 
     nir = _nir()
-    graph = to_nir(graph_or_net) if isinstance(graph_or_net, Network) else graph_or_net
+    graph = _graph(graph_or_net)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         nir.write(tmp, graph)
+        _mark(tmp, graph)
         os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def nir_bytes(graph_or_net) -> bytes:
+    """The `.nir` file's bytes (`nir.write` into memory, marked like `write_nir`'s files); for
+    writers that commit the bytes themselves (neurokit export)."""
+    import io
+
+    buf = io.BytesIO()
+    graph = _graph(graph_or_net)
+    _nir().write(buf, graph)
+    _mark(buf, graph)
+    return buf.getvalue()
+
+
+def _graph(graph_or_net):
+    from neurokit.ir import Network
+
+    return to_nir(graph_or_net) if isinstance(graph_or_net, Network) else graph_or_net
+
+
+def _mark(file, graph) -> None:
+    import h5py
+
+    from neurokit.outputs import HDF5_MARK
+
+    with h5py.File(file, "r+") as f:
+        f.attrs[HDF5_MARK] = (getattr(graph, "metadata", None) or {}).get(HINT) or "{}"
 
 
 # ----------------------------------------------------------------------------- small helpers
