@@ -10,7 +10,9 @@ Dense (see neurokit/backends/engine/float_point.py), so no tolerance is needed o
 Cases cover ≥ 1,000 steps each: random small networks (mixed excitatory / inhibitory, dense,
 one-to-one, all-to-all-except-self, sparse, refractory periods, adaptive thresholds with and
 without decay and starting from learned values, bias, recurrent loops, samples with and without a rest period so that spikes
-cross from one sample into the next), the digits network and the reference network on MNIST.
+cross from one sample into the next), the kinds imported networks bring (integrate-and-fire
+input, conv2d, pooling, mixed signs, IF and LI neurons, per-neuron bias, late resets), the
+digits network and the reference network on MNIST.
 """
 from __future__ import annotations
 
@@ -72,6 +74,53 @@ def random_network(seed: int, *, adaptive: bool = True, rest_ms: float = 10.0) -
     }
 
 
+def imported_kinds_network(seed: int, *, loihi_units: bool, rest_ms: float = 0.0) -> dict:
+    """The kinds networks made elsewhere bring: an integrate-and-fire input over [1, 6, 6], a
+    mixed-sign conv2d into IF neurons with a bias per channel, sum pooling, a mixed dense layer
+    with a recurrent one into LIF neurons, and a non-spiking LI readout; layers reset late
+    (lava-dl's pipeline) or at the sample's start. `loihi_units`: integers with fixed_scale 1
+    (an imported netx file), else real values that the quantiser scales."""
+    rng = np.random.default_rng(seed)
+    ints = lambda lo, hi, shape: rng.integers(lo, hi, shape).astype(float).tolist()  # noqa: E731
+    real = lambda lo, hi, shape: np.round(rng.uniform(lo, hi, shape), 3).tolist()  # noqa: E731
+    w = ints if loihi_units else real
+    scale = {"fixed_scale": 1.0} if loihi_units else {}
+    k = 1 if loihi_units else 0.05  # weights and thresholds: integers, or 20 times smaller reals
+    return {
+        "schema_version": 1, "name": f"imported{seed}",
+        "populations": [
+            {"name": "pix", "kind": "input", "size": 36, "shape": [1, 6, 6],
+             "encoder": {"kind": "integrate_fire", "threshold": 1.0, "gain": float(rng.uniform(0.3, 0.9)),
+                         "voltage_decay": 0.0625, "presentation_ms": 40.0, "rest_ms": rest_ms}},
+            {"name": "conv", "size": 3 * 4 * 4, "shape": [3, 4, 4], "reset_step": 1, **scale,
+             "neuron": {"kind": "if", "current_decay": 0.5, "v_th": 30.0 * k,
+                        "bias": np.repeat(np.array([2.0, -1.0, 0.0]) * k, 16).tolist()}},
+            {"name": "pool", "size": 3 * 2 * 2, "shape": [3, 2, 2], "reset_step": 2, **scale,
+             "neuron": {"kind": "lif", "current_decay": 1.0, "voltage_decay": 0.25, "v_th": 20.0 * k}},
+            {"name": "hid", "size": 6, **scale,
+             "neuron": {"kind": "lif", "tau_syn_ms": 2.0, "tau_m_ms": 8.0, "v_th": 25.0 * k, "bias": 1.0 * k,
+                        "refractory_ms": 1.0}},
+            {"name": "out", "size": 3, "reset_step": 1, **scale,
+             "neuron": {"kind": "li", "current_decay": 0.25, "voltage_decay": 0.125}},
+        ],
+        "connections": [
+            {"kind": "conv2d", "source": "pix", "target": "conv", "sign": "mixed", "weights": w(-20, 60, (3, 1, 3, 3))},
+            {"kind": "pool2d", "source": "conv", "target": "pool", "kernel_size": 2, "stride": 2, "weight": 12.0 * k},
+            {"kind": "dense", "source": "pool", "target": "hid", "sign": "mixed", "weights": w(-30, 70, (6, 12))},
+            {"kind": "dense", "name": "rec", "source": "hid", "target": "hid", "sign": "mixed",
+             "weights": w(-40, 20, (6, 6))},
+            {"kind": "dense", "source": "hid", "target": "out", "sign": "mixed", "weights": w(-50, 50, (3, 6))},
+        ],
+        "readout": {"kind": "argmax", "population": "hid"},
+    }
+
+
+def _imported_case(seed, precision, **kw):
+    net = network_from_dict(imported_kinds_network(seed, **kw))
+    n = -(-MIN_STEPS // net.steps_per_sample) + 2
+    return net, random_samples(net, n, seed + 100), precision
+
+
 def random_samples(net, n: int, seed: int) -> Samples:
     x = np.random.default_rng(seed).uniform(0.2, 1.0, (n, net.input_population.size)).astype(np.float32)
     return Samples(x, np.zeros(n, np.int64), "random")
@@ -105,6 +154,9 @@ CASES = {
     "random1-float": lambda: _random_case(1, "float"),
     "random7-float-theta-init": lambda: _random_case(7, "float", theta_init=True),
     "random6-float-lif-only-no-rest": lambda: _random_case(6, "float", adaptive=False, rest_ms=0.0),
+    "imported0-fixed-loihi-units": lambda: _imported_case(0, "fixed", loihi_units=True),
+    "imported1-fixed-scaled-rest": lambda: _imported_case(1, "fixed", loihi_units=False, rest_ms=5.0),
+    "imported2-float": lambda: _imported_case(2, "float", loihi_units=False),
     "digits-fixed": lambda: _example_case("digits_3class.yaml", "digits", "fixed", 3),
     "digits-float": lambda: _example_case("digits_3class.yaml", "digits", "float", 2),
     "reference-mnist-fixed": lambda: _example_case("diehl_cook_3class.yaml", "mnist", "fixed", 3),
@@ -152,3 +204,20 @@ def test_cases_exercise_what_they_claim():
     assert np.asarray(run("random0-fixed", "lava").theta["a"]).max() > 0
     kinds = {c.kind for c in net.connections} | {c.sign for c in net.connections}
     assert {"dense", "sparse", "one_to_one", "all_to_all_except_self", "inhibitory", "excitatory"} <= kinds
+
+
+@pytest.mark.parametrize("backend", FAST_BACKENDS)
+@pytest.mark.parametrize("name", [n for n in CASES if n.startswith("imported")])
+def test_imported_kinds_voltages_identical_to_lava(name, backend):
+    """u and v of every population (the LI readout's v is its output) equal Lava's, step for
+    step; and every layer spikes or, for LI, moves."""
+    from neurokit.probes import Record
+
+    net, samples, precision = case(name)
+    record = Record(what=("u", "v"), samples=(0, 1, len(samples) - 1))
+    ref, got = (simulate(net, samples, backend=b, precision=precision, seed=7, progress=False, record=record)
+                for b in ("lava", backend))
+    assert all(int(ref.counts[p].sum()) > 0 for p in ("conv", "pool", "hid")), {p: int(c.sum()) for p, c in ref.counts.items()}
+    assert int(ref.counts["out"].sum()) == 0 and np.abs(ref.recorded["out/v"]).max() > 0
+    for key in ("conv/v", "pool/v", "hid/u", "hid/v", "out/u", "out/v"):
+        assert np.array_equal(got.recorded[key], ref.recorded[key]), key
