@@ -6,3 +6,15 @@ Importing neurokit imports neither Lava nor torch: both load lazily where they a
 __version__ = "0.1.0"
 
 from neurokit.errors import NeurokitError, SpecError  # noqa: F401
+
+API = ("load", "save", "import_network", "export", "dataset", "run", "train", "evaluate", "energy", "compile")
+__all__ = ["NeurokitError", "SpecError", *API]
+
+
+def __getattr__(name: str):
+    """neurokit.load, neurokit.evaluate, …: the functions of neurokit.api, imported on first use."""
+    if name in API:
+        from neurokit import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'neurokit' has no attribute {name!r}")

@@ -18,13 +18,12 @@ def register(sub) -> None:
 
 
 def _compile(args) -> int:
+    from neurokit import api
     from neurokit.energy import load_profile
-    from neurokit.mapping import map_network
-    from neurokit.trained import load_any
 
-    net = load_any(args.net)
+    net = api.load(args.net)
     profile = load_profile(args.profile)
-    summary = map_network(net, profile, chips=args.chips).summary()
+    summary = api.compile(net, profile, chips=args.chips).summary()
     if args.json:
         print_json({"network": net.name, **summary})
         return 0

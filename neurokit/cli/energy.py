@@ -37,38 +37,18 @@ def _energy(args) -> int:
 
 
 def _energy_checked(args, plot) -> int:
+    from neurokit import api
     from neurokit.cli.common import parse_classes
-    from neurokit.data import load_dataset
-    from neurokit.data.encode import input_spikes
-    from neurokit.energy import count_events, estimate, with_assumptions
     from neurokit.energy.profiles import check_assumptions
-    from neurokit.mapping import MappingError, map_network
-    from neurokit.quant import compile_params
-    from neurokit.runner import simulate
-    from neurokit.trained import load_any
 
-    net = load_any(args.net)
+    net = api.load(args.net)
     profiles = selected_profiles(args.profile)
     check_assumptions(args.assume, profiles)
-    samples = load_dataset(args.data, args.split, samples=args.samples, classes=parse_classes(args.classes),
-                           seed=args.seed, download=args.download)
-    result = simulate(net, samples, backend=args.backend, precision=args.precision, seed=args.seed,
-                      rasters=True, progress=not args.json)
-    params = compile_params(net, args.precision)
-    fixed = params if args.precision == "fixed" else compile_params(net, "fixed")
-    input_raster = input_spikes(net, samples.flat, args.seed, args.precision)[0:len(samples)]  # the very spikes simulate() drew
-    reports = []
-    for prof in profiles:
-        prof, statements = with_assumptions(prof, args.assume)
-        mapping = None
-        if prof.limits is not None:
-            try:
-                mapping = map_network(net, prof, fixed, chips=args.chips)
-            except MappingError as err:
-                mapping = str(err)
-        counts = count_events(result, params, input_raster=input_raster, learning=args.learning,
-                              mapping=None if isinstance(mapping, str) else mapping, profile=prof)
-        reports.append(estimate(counts, prof, net, assumptions=statements, mapping=mapping))
+    samples = api.dataset(args.data, args.split, samples=args.samples, classes=parse_classes(args.classes),
+                          seed=args.seed, download=args.download)
+    result, reports = api.energy(net, samples, profiles, backend=args.backend, precision=args.precision,
+                                 seed=args.seed, learning=args.learning, chips=args.chips, assume=args.assume,
+                                 progress=not args.json)
     head = {"network": net.name, "data": samples.name, "samples": result.n_samples, "backend": result.backend,
             "precision": args.precision, "seed": args.seed, "learning": args.learning}
     if args.plot:

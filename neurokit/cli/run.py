@@ -25,17 +25,15 @@ def _run(args) -> int:
 
 
 def _run_checked(args, raster) -> int:
+    from neurokit import api
     from neurokit.cli.common import parse_classes
-    from neurokit.data import load_dataset
-    from neurokit.runner import simulate
-    from neurokit.trained import load_any
 
-    net = load_any(args.net)
-    samples = load_dataset(args.data, args.split, samples=args.samples, classes=parse_classes(args.classes),
-                           seed=args.seed, download=args.download)
+    net = api.load(args.net)
+    samples = api.dataset(args.data, args.split, samples=args.samples, classes=parse_classes(args.classes),
+                          seed=args.seed, download=args.download)
     t0 = time.perf_counter()
-    result = simulate(net, samples, backend=args.backend, precision=args.precision, seed=args.seed,
-                      rasters=bool(args.raster), progress=not args.json)
+    result = api.run(net, samples, backend=args.backend, precision=args.precision, seed=args.seed,
+                     rasters=bool(args.raster), progress=not args.json)
     wall = time.perf_counter() - t0
     if args.raster:
         from neurokit.plots import raster_png

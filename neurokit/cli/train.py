@@ -39,19 +39,18 @@ def _train(args, out) -> int:
     import numpy as np
     import yaml
 
-    from neurokit.data import load_dataset
+    from neurokit import api
     from neurokit.ir.io import network_to_dict
     from neurokit.plots import weight_images
-    from neurokit.trained import load_any
-    from neurokit.training import readout_population, train
+    from neurokit.training import readout_population
 
-    net = load_any(args.net)
+    net = api.load(args.net)
     classes = parse_classes(args.classes)
-    samples = load_dataset(args.data, "train", samples=args.train_samples, classes=classes, seed=args.seed,
-                           download=args.download)
+    samples = api.dataset(args.data, "train", samples=args.train_samples, classes=classes, seed=args.seed,
+                          download=args.download)
     t0 = time.perf_counter()
-    trained = train(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
-                    progress=not args.json)
+    trained = api.train(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
+                        progress=not args.json)
     wall = time.perf_counter() - t0
     pop = readout_population(net)
     log = {
@@ -93,15 +92,13 @@ def _file_safe(label: str) -> str:
 
 @records_run("trained")
 def _evaluate(args) -> int:
-    from neurokit.data import load_dataset
-    from neurokit.trained import load_any
-    from neurokit.training import evaluate
+    from neurokit import api
 
-    net = load_any(args.trained)
+    net = api.load(args.trained)
     classes, wanted = readout_classes(net, parse_classes(args.classes))
-    samples = load_dataset(args.data, args.split, samples=args.samples, classes=wanted, seed=args.seed,
+    samples = api.dataset(args.data, args.split, samples=args.samples, classes=wanted, seed=args.seed,
                            download=args.download)
-    ev = evaluate(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
+    ev = api.evaluate(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
                   progress=not args.json)
     if args.json:
         print_json({"accuracy": ev.accuracy, "confusion": ev.confusion, "classes": classes, "silent": ev.silent,
@@ -122,6 +119,8 @@ def readout_classes(net, given: list[int] | None) -> tuple[list[int] | None, lis
     from neurokit.errors import DataError
 
     trained = net.readout.classes if net.readout is not None else None
+    if net.readout is not None and net.readout.kind == "argmax" and trained is None:  # an imported classifier
+        trained = list(range(net.population(net.readout.population).size))
     if not trained or given is None:
         return trained or given, trained or given
     unknown = [c for c in given if c not in trained]
