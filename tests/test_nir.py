@@ -317,8 +317,19 @@ def test_snntorch_export_runs_the_same(layers, synaptic):
     ref = _snntorch_run(model, inputs)
     got = _per_sample(net, inputs, net.neuron_populations[-1].name)
     assert ref.sum() > 20
-    assert np.array_equal(got[:, :, layers:], ref[:, :, :T - layers])  # measured: identical
     assert not got[:, :, :layers].any()
+    if not synaptic:
+        assert np.array_equal(got[:, :, layers:], ref[:, :, :T - layers])  # measured: identical
+        return
+    # snnTorch's Synaptic with reset "zero" sets mem = 0 in the step after a spike, dropping that
+    # step's current (syn.py _base_zero): a one-step refractory period that NIR's CubaLIF does not
+    # say (Leaky instead computes mem = β·0 + input). Measured: 683 spikes here, 415 in snnTorch,
+    # 346 (sample, neuron, step) differ; with refractory_ms = dt the IR model is snnTorch's exactly.
+    differ = int((got[:, :, 1:] != ref[:, :, :T - 1]).sum())
+    assert got.sum() > ref.sum() and 0 < differ <= 400
+    net.neuron_populations[0].neuron.refractory_ms = net.dt_ms
+    got = _per_sample(net, inputs, net.neuron_populations[-1].name)
+    assert np.array_equal(got[:, :, 1:], ref[:, :, :T - 1])
 
 
 def _export_net(dt_ms=0.1):
@@ -429,7 +440,7 @@ def test_uniform_affine_bias_is_the_ir_bias():
     g = nir.NIRGraph.from_list(nir.Input(input_type=np.array([2])),
                                nir.Affine(weight=np.array([[1.0, -2.0], [0.5, 0.0]]), bias=np.full(2, 0.3)),
                                nir.LIF(tau=np.full(2, 2e-3), r=np.full(2, 2.0), v_leak=np.full(2, 0.1),
-                                       v_threshold=np.full(2, 0.5)))
+                                       v_threshold=np.full(2, 0.5), v_reset=np.full(2, 0.1)))
     net = from_nir(g, dt_ms=0.5, presentation_steps=4)
     n = net.neuron_populations[0].neuron
     gain = 2.0 * 0.5e-3 / 2e-3

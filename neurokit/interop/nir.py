@@ -1062,7 +1062,6 @@ def _export_problems(net) -> list[str]:
         n = p.neuron
         if n.kind == "adaptive_lif":
             out.append(f"{where}.neuron: adaptive_lif (an adaptive threshold, theta_plus) has no NIR counterpart")
-            continue
         if getattr(n, "refractory_ms", 0):
             out.append(f"{where}.neuron.refractory_ms: {n.refractory_ms} ms; NIR neurons have no refractory period")
         dv, du = n.voltage_decay_per_step(net.dt_ms), n.current_decay_per_step(net.dt_ms)
