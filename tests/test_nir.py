@@ -392,7 +392,7 @@ def test_adaptive_lif_and_other_features_refused():
         assert what in text, what
     spec = _chain()
     spec["readout"] = {"population": "o"}
-    spec["connections"][1].update(learning={"kind": "stdp", "w_max": 1.0}, sign="excitatory")
+    spec["connections"][1].update(sign="excitatory", learning={"kind": "stdp", "a_pre": 0.01, "a_post": -0.01, "tau_pre_ms": 5, "tau_post_ms": 5, "w_max": 1.0})
     with pytest.raises(SpecError) as e:
         to_nir(network_from_dict(spec))
     assert "readout" in _problems(e) and "connections[1] (hidden_out).learning" in _problems(e)
