@@ -200,6 +200,7 @@ def test_ir_nir_ir_round_trip(which, tmp_path):
     path = write_nir(net, tmp_path / "net.nir")
     assert nir.read(path, type_check=True).check_types()
     assert network_to_dict(from_nir(path, dt_ms=net.dt_ms)) == network_to_dict(net)
+    assert network_to_dict(from_nir(path, dt_ms=None)) == network_to_dict(net)  # the step to_nir stored
     assert (tmp_path / "b.nir").write_bytes(nir_bytes(net)) and \
         network_to_dict(from_nir(tmp_path / "b.nir", dt_ms=net.dt_ms)) == network_to_dict(net)
     # without neurokit's metadata: the same dynamics from the NIR parameters alone
@@ -424,6 +425,9 @@ def test_bad_parameters_refused():
     with pytest.raises(SpecError) as e:
         from_nir(_lif_graph(), dt_ms=0.1)
     assert "presentation_steps" in _problems(e)
+    with pytest.raises(SpecError) as e:
+        from_nir(_lif_graph(), dt_ms=None, presentation_steps=10)
+    assert "dt_ms" in _problems(e)
     with pytest.raises(SpecError) as e:
         from_nir(_lif_graph(tau=np.full(3, 1e-5)), dt_ms=0.1, presentation_steps=10)
     assert "smaller dt_ms" in _problems(e)

@@ -212,11 +212,11 @@ def _pop_name(key: str, node, taken: set) -> str:
 
 
 # ----------------------------------------------------------------------------- NIR -> IR
-def from_nir(graph_or_path, *, dt_ms: float, presentation_steps: int | None = None, name: str | None = None):
+def from_nir(graph_or_path, *, dt_ms: float | None, presentation_steps: int | None = None, name: str | None = None):
     """A NIR graph (or a `.nir` file) as an IR Network stepped with `dt_ms` (forward Euler, see
-    the module docstring). `presentation_steps`: length of each input spike array in steps (None:
-    the length stored by `to_nir`, else an error). Raises SpecError for anything that has no
-    exact IR counterpart, naming the node."""
+    the module docstring; None: the step stored by `to_nir`, else an error). `presentation_steps`:
+    length of each input spike array in steps (None: the length stored by `to_nir`, else an
+    error). Raises SpecError for anything that has no exact IR counterpart, naming the node."""
     from neurokit.ir import SCHEMA_VERSION, network_from_dict
 
     nir = _nir()
@@ -228,7 +228,11 @@ def from_nir(graph_or_path, *, dt_ms: float, presentation_steps: int | None = No
         graph = graph_or_path
     if not isinstance(graph, nir.NIRGraph):
         raise SpecError([f"expected a nir.NIRGraph or a path to a .nir file, got {type(graph).__name__}"], source)
-    if not (isinstance(dt_ms, (int, float)) and math.isfinite(dt_ms) and dt_ms > 0):
+    if dt_ms is None:
+        dt_ms = (_hint(graph) or {}).get("dt_ms")
+        if dt_ms is None:
+            raise SpecError(["dt_ms: a NIR graph is in continuous time; give the step to simulate it with"], source)
+    if isinstance(dt_ms, bool) or not (isinstance(dt_ms, (int, float)) and math.isfinite(dt_ms) and dt_ms > 0):
         raise SpecError([f"dt_ms: must be a positive number of milliseconds, got {dt_ms!r}"], source)
     try:
         return _Importer(graph, float(dt_ms), presentation_steps, name, SCHEMA_VERSION, network_from_dict).run()
