@@ -33,7 +33,8 @@ COMPONENTS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 ENERGY_UNITS = {"J": 1.0, "nJ": 1e-9, "pJ": 1e-12, "fJ": 1e-15}
 POWER_UNITS = {"W": 1.0, "mW": 1e-3, "uW": 1e-6}
-LIMIT_UNITS = {"synaptic_memory_per_core": "KB", "weight_bits_max": "bit"}  # others: "1" (a count)
+LIMIT_UNITS = {"synaptic_memory_per_core": "KB", "weight_bits_max": "bit",
+               "synaptic_word_bits": "bit"}  # others: "1" (a count)
 
 
 class _Strict(BaseModel):
@@ -74,6 +75,10 @@ class Limits(_Strict):
     output_cores_per_neuron: Figure | None = None
     synapses_per_core: Figure | None = None
     synaptic_memory_per_core: Figure | None = Field(None, description="unit KB (1024 bytes)")
+    synaptic_word_bits: Figure | None = Field(
+        None, description="unit bit: synaptic memory is allocated in words of this width and a `dense` "
+        "connection is stored as dense rows (every neuron of the core, zeros included), one row of whole "
+        "words per input axon; see neurokit/mapping/place.py")
     weight_bits_max: Figure | None = None
     neurons_per_chip: Figure | None = None
     synapses_per_chip: Figure | None = None

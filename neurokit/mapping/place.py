@@ -9,7 +9,21 @@ smallest k for which every block fits:
     memory(block)           =  Σ_connections stored synapses · weight_bits / 8 bytes    <= synaptic_memory_per_core
     output edges(block)     =  Σ_{neurons in block} #{destination cores}                <= output_edges_per_core
 
-and each neuron reaches at most `output_cores_per_neuron` cores. Fan-in is settled first (it
+and each neuron reaches at most `output_cores_per_neuron` cores.
+
+Where the profile gives `synaptic_word_bits` (W; Loihi 2), synaptic memory is counted as Lava's
+Loihi 2 compiler allocates it for a `dense` connection (Lava's Dense process): the block keeps
+the connection's full matrix, zeros included, as one row per source neuron (input axon), each
+row the block's n neurons' weights packed into whole words:
+
+    memory(block)  =  Σ_dense connections  n_source · ceil(n · weight_bits / W) · W / 8 bytes
+    input axons    =  every source neuron of a dense connection (plus the others' as above)
+
+Other connection kinds (sparse, one-to-one, expanded convolutions) are still counted synapse by
+synapse. Splitting a population therefore splits its output neurons: every block keeps all of
+its dense sources (see docs/mapping_loihi2.md for the figures and the Lava outputs behind this).
+
+Fan-in is settled first (it
 does not depend on where sources sit), then fan-out given the destination blocks. Cores are
 numbered in population order; `cores > cores_per_chip · chips`, or a chip-wide neuron/synapse
 limit exceeded, is an error. The input population is off-chip (its spikes enter through the
@@ -28,6 +42,7 @@ from neurokit.mapping.synapses import Synapses, synapses_of
 PER_CORE = ("neurons_per_core", "input_axons_per_core", "synapses_per_core",
             "synaptic_memory_per_core", "output_edges_per_core", "output_cores_per_neuron")
 PER_CHIP = ("neurons_per_chip", "synapses_per_chip")
+STORAGE = ("weight_bits_max", "synaptic_word_bits")  # how synapses are stored, not per-core usage
 
 
 class MappingError(NeurokitError):
@@ -87,7 +102,7 @@ def map_network(net, profile, params=None, *, chips: int = 1) -> Mapping:
         from neurokit.quant import compile_params
 
         params = compile_params(net, "fixed")
-    lim = {k: profile.figure_value(f"limits.{k}") for k in (*PER_CORE, *PER_CHIP, "weight_bits_max")}
+    lim = {k: profile.figure_value(f"limits.{k}") for k in (*PER_CORE, *PER_CHIP, *STORAGE)}
     limits = {k: v for k, v in lim.items() if v is not None}
     if "synaptic_memory_per_core" in limits:
         limits["synaptic_memory_per_core"] *= 1024  # KB -> bytes
@@ -96,7 +111,8 @@ def map_network(net, profile, params=None, *, chips: int = 1) -> Mapping:
     blocks = {}
     for pop in net.neuron_populations:
         incoming = [s for s in syn if s.target == pop.name]
-        blocks[pop.name] = _fit(pop.name, pop.size, lambda k, inc=incoming: _fanin_usage(inc, pop.size, k),
+        word = limits.get("synaptic_word_bits")
+        blocks[pop.name] = _fit(pop.name, pop.size, lambda k, inc=incoming, w=word: _fanin_usage(inc, pop.size, k, w),
                                 limits, profile.name, start=_min_blocks(pop.size, limits))
     if {"output_edges_per_core", "output_cores_per_neuron"} & limits.keys():
         for _ in range(len(blocks) + 1):  # a split changes its sources' fan-out: repeat until stable
@@ -106,7 +122,9 @@ def map_network(net, profile, params=None, *, chips: int = 1) -> Mapping:
                 outgoing = [s for s in syn if s.source == pop.name]
                 if not outgoing:
                     continue
-                both = lambda k, i=incoming, o=outgoing, n=pop.size: {**_fanin_usage(i, n, k), **_fanout_usage(o, k, blocks)}
+                word = limits.get("synaptic_word_bits")
+                both = lambda k, i=incoming, o=outgoing, n=pop.size, w=word: {**_fanin_usage(i, n, k, w),
+                                                                               **_fanout_usage(o, k, blocks)}
                 blocks[pop.name] = _fit(pop.name, pop.size, both, limits, profile.name, start=blocks[pop.name][0])
             if before == {k: v[0] for k, v in blocks.items()}:
                 break
@@ -116,7 +134,8 @@ def map_network(net, profile, params=None, *, chips: int = 1) -> Mapping:
         placements[pop.name] = Placement(pop.name, pop.size, k, first, _block_index(pop.size, k), usage)
         first += k
     cores_per_chip = int(limits.get("cores_per_chip", profile.limits.cores_per_chip.value))
-    mapping = Mapping(profile.name, placements, cores_per_chip, chips, limits,
+    mapping = Mapping(profile.name, placements, cores_per_chip, chips,
+                      {k: v for k, v in limits.items() if k != "synaptic_word_bits"},
                       [k for k in (*PER_CORE, *PER_CHIP) if k not in limits])
     _check_chip(mapping, net, syn, limits, profile.name)
     return mapping
@@ -142,13 +161,20 @@ def _starts(size: int, k: int) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
 
 
-def _fanin_usage(incoming: list[Synapses], size: int, k: int) -> dict[str, float]:
+def _fanin_usage(incoming: list[Synapses], size: int, k: int, word_bits: float | None = None) -> dict[str, float]:
     starts = _starts(size, k)
     q = math.ceil(size / k)
     axons = np.zeros(k)
     count = np.zeros(k)
     memory = np.zeros(k)
+    sizes = np.diff(np.append(starts, size))
     for s in incoming:
+        if word_bits and s.dense:  # dense rows: every source, every neuron of the block, whole words
+            n_src = s.stored.shape[1]
+            axons += n_src
+            count += n_src * sizes
+            memory += n_src * np.ceil(sizes * s.weight_bits / word_bits) * word_bits / 8
+            continue
         axons += np.logical_or.reduceat(s.stored, starts, axis=0).sum(axis=1)
         n = np.add.reduceat(s.stored.sum(axis=1), starts)
         count += n
