@@ -23,7 +23,7 @@ def load_any(path: str | Path) -> Network:
 
         return read_netx(path)
     if path.suffix == ".nir":
-        from neurokit.interop.nir import read_nir
+        from neurokit.interop.nir import from_nir
 
-        return read_nir(path)
+        return from_nir(path, dt_ms=None)  # the step neurokit's export stored; a graph from elsewhere needs `import --dt-ms`
     return load_network(path)

@@ -434,9 +434,9 @@ def test_bad_parameters_refused():
     g = nir.NIRGraph.from_list(nir.Input(input_type=np.array([3])),
                                nir.Affine(weight=np.eye(3), bias=np.array([0.1, 0.2, 0.3])),
                                nir.LIF(tau=np.full(3, 1e-3), r=np.ones(3), v_leak=np.zeros(3), v_threshold=np.ones(3)))
-    with pytest.raises(SpecError) as e:
-        from_nir(g, dt_ms=0.1, presentation_steps=10)
-    assert "node 'lif' (LIF)" in _problems(e) and "one value per population" in _problems(e)
+    net = from_nir(g, dt_ms=0.1, presentation_steps=10)  # a bias per neuron (any nn.Linear with bias=True)
+    assert net.neuron_populations[0].neuron.bias == [0.1, 0.2, 0.3]
+    assert network_to_dict(from_nir(to_nir(net), dt_ms=0.1)) == network_to_dict(net)
 
 
 def test_uniform_affine_bias_is_the_ir_bias():

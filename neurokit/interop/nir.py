@@ -769,14 +769,10 @@ class _Importer:
         acc = tinfo.get("_bias_vec")
         tinfo["_bias_vec"] = b if acc is None else acc + b
         v = tinfo["_bias_vec"]
-        if not np.all(v == v[0]):
-            raise SpecError([f"node {tgt!r} ({self.kind(tgt)}): the Affine/Conv2d biases reaching it give each neuron "
-                             f"a different constant input ({np.min(v):.6g} .. {np.max(v):.6g}); neurokit's bias is one "
-                             "value per population"])
-        if tinfo["neuron"].get("current_decay", 1.0) != 1.0 and v[0] != 0:
+        if tinfo["neuron"].get("current_decay", 1.0) != 1.0 and np.any(v != 0):
             raise SpecError([f"node {tgt!r} ({self.kind(tgt)}): a bias behind a synaptic filter (tau_syn > dt) "
                              "ramps up instead of being a constant input; neurokit's bias acts on v directly"])
-        tinfo["bias"] = float(v[0])
+        tinfo["bias"] = float(v[0]) if np.all(v == v[0]) else v.astype(float).tolist()  # one per neuron
 
     def _name_connections(self, conns, names, info) -> list[dict]:
         conns.sort(key=lambda c: c["_order"])
@@ -913,14 +909,14 @@ def to_nir(net):
     # from the input with zero weights (marked bias_only)
     bias_on: dict[str, int] = {}
     for p in net.neuron_populations:
-        if p.neuron.bias == 0:
+        if not np.any(np.asarray(p.neuron.bias) != 0):
             continue
         first = next((j for j, c in enumerate(net.connections) if c.target == p.name and c.kind in ("dense", "conv2d")
                       and not (c.kind == "dense" and len(shape[p.name]) > 1)), None)
         bias_on[p.name] = first if first is not None else -1
 
     def bias_values(p, n):
-        return np.full(n, _bias_value(pops[p], units[p]))
+        return np.broadcast_to(np.asarray(_bias_value(pops[p], units[p]), float), (n,)).copy()
 
     for j, (c, cd) in enumerate(zip(net.connections, data["connections"])):
         hint = {k: v for k, v in cd.items() if k not in ("source", "target")}
@@ -1004,6 +1000,8 @@ def _bias_value(pop, unit: float) -> float:
     b = pop.neuron.bias
     if pop.neuron.spiking or unit == 1.0:
         return b
+    if isinstance(b, list):  # one per neuron
+        return [_nudge(x / unit, lambda y, x=x: y * unit == x) for x in b]
     return _nudge(b / unit, lambda x: x * unit == b)
 
 
@@ -1072,7 +1070,8 @@ def _export_problems(net) -> list[str]:
         if du < 1 and dv == 0:
             out.append(f"{where}.neuron: a synaptic filter (current decay {du:.6g} < 1) on a neuron without "
                        "voltage leak; NIR 1.0 has no CubaIF/CubaI node")
-        if n.bias and du < 1:
+        has_bias = bool(np.any(np.asarray(n.bias) != 0))
+        if has_bias and du < 1:
             out.append(f"{where}.neuron.bias: a bias on a neuron with a synaptic filter (current decay {du:.6g} < 1) "
                        "has no NIR counterpart: NIR's only constant input, an Affine bias, would pass through the "
                        "synapse and ramp up instead of adding to v from the first step")
@@ -1083,7 +1082,7 @@ def _export_problems(net) -> list[str]:
                 if c.target == p.name and c.kind in ("dense", "sparse", "all_to_all_except_self"):
                     out.append(f"connections[{j}] ({c.label}): a {c.kind} connection into the shaped population "
                                f"{p.name!r} {p.shape}; NIR's Affine gives a flat vector and NIR has no reshape")
-        if n.bias and p.shape and len(p.shape) > 1 and not any(
+        if has_bias and p.shape and len(p.shape) > 1 and not any(
                 c.target == p.name and c.kind == "conv2d" for c in net.connections):
             out.append(f"{where}.neuron.bias: a bias on a shaped population needs an incoming conv2d to carry it in NIR")
     for j, c in enumerate(net.connections):
