@@ -17,7 +17,8 @@ integers already, so the IR keeps them in those units (`fixed_scale: 1` on every
                   integrate_fire encoder: current = weight · x + bias (SLAYER's input
                   transform), threshold vThMant, voltage_decay vDecay / 4096, fixed_scale 1.
     no input neuron: the sample goes through the integrate-and-fire pixel encoder of
-                  lava-dl's MNIST tutorial (v += x, spike when v > 1, v ← 0).
+                  lava-dl's MNIST tutorial (v += x, spike when v > 1, v ← 0), with
+                  fixed_scale 255 so that fixed point counts grey levels exactly.
     conv:         weight [out, in / groups, kH, kW, 1] -> conv2d [out, in / groups, kH, kW]
                   (cross-correlation, as SLAYER trains it), stride / padding / dilation [y, x].
     pool:         pool2d with the file's weight on every tap.
@@ -53,9 +54,10 @@ from neurokit.errors import SpecError
 from neurokit.ir import Network
 
 DECAY_UNITY = 4096
-NEURON_KEYS = {"type", "iDecay", "vDecay", "vThMant", "refDelay", "wgtExp"}
+NEURON_KEYS = {"type", "iDecay", "vDecay", "vThMant", "refDelay", "wgtExp", "gradedSpike"}
 TRAINING_ONLY = ("theta", "tauRho", "scaleRho")   # SLAYER's surrogate-gradient parameters
 UNSUPPORTED_LAYERS = ("average", "concat", "convT", "unpool", "dense_comp")
+PIXEL_SCALE = 255.0   # fixed-point units of the default pixel encoder: one per grey level of an 8-bit image
 
 
 def read_netx(path: str | os.PathLike, *, dt_ms: float = 1.0, steps: int = 32, name: str | None = None,
@@ -146,6 +148,11 @@ def _neuron(cfg: dict, where: str, extras: dict) -> dict:
     if unknown:
         raise SpecError([f"{where}.neuron: {sorted(unknown)} have no counterpart in neurokit "
                          f"(known: {sorted(NEURON_KEYS | set(TRAINING_ONLY))})"])
+    if bool(cfg.get("gradedSpike", False)):
+        raise SpecError([f"{where}.neuron.gradedSpike: graded spikes (integer payloads) are not supported; "
+                         "neurokit's spikes are binary"])
+    if "gradedSpike" in cfg:
+        extras["gradedSpike"] = bool(cfg["gradedSpike"])
     if int(cfg.get("wgtExp", 0)) != 0:
         raise SpecError([f"{where}.neuron.wgtExp: {int(cfg['wgtExp'])} is not supported (lava-dl's netx ignores it; "
                          "only 0 runs the same everywhere)"])
@@ -206,9 +213,15 @@ def _network(layers: list[dict], path: Path, dt_ms: float, steps: int, name: str
             pops.append(_input_population(layer, shape, size, where, steps, dt_ms, gain, offset, extras))
             prev = ("input", shape)
             continue
+        if prev is None and kind in ("dense", "dense_rec") and "weight" in layer:
+            # no input layer (SLAYER's export of a network whose first block is dense): the
+            # input is as wide as the first weight matrix, through the default pixel encoder
+            n_in = int(np.asarray(layer["weight"]).reshape(size, -1).shape[1])
+            pops.append(_input_population({}, [n_in], n_in, where, steps, dt_ms, gain, offset, extras))
+            prev = ("input", [n_in])
         if prev is None:
             raise SpecError([f"{where}: the first layer is {kind!r}; the input's shape is unknown without an input "
-                             "layer before it"])
+                             "layer before it (add one with its 'shape')"])
         extra: dict = {}
         pname = f"layer{i}"
         neuron = _neuron(layer["neuron"], where, extra) if "neuron" in layer else {
@@ -278,7 +291,10 @@ def _input_population(layer, shape, size, where, steps, dt_ms, gain, offset, ext
     pop = {"name": "input", "size": size, "kind": "input"}
     if len(shape) == 3:
         pop["shape"] = shape
-    enc = {"kind": "integrate_fire", "presentation_ms": steps * dt_ms}
+    # lava-dl's pixel encoder (v += x, spike when v > 1); fixed_scale 255 makes it exact in fixed
+    # point for 8-bit images, x = p/255: v counts p, the threshold is 255, as SLAYER's own
+    # integer encoder does
+    enc = {"kind": "integrate_fire", "presentation_ms": steps * dt_ms, "fixed_scale": PIXEL_SCALE}
     if "neuron" in layer:
         extra: dict = {}
         n = _neuron(layer["neuron"], where, extra)
@@ -439,9 +455,10 @@ def _export_input(net, inp, extra, problems) -> dict:
                            "wgtExp": 0, **extra}
         layer["weight"] = np.asarray([enc.gain], np.float32)
         layer["bias"] = np.asarray([enc.offset], np.float32)
-    elif (enc.threshold, enc.gain, enc.offset, enc.voltage_decay) != (1.0, 1.0, 0.0, 0.0):
+    elif (enc.threshold, enc.gain, enc.offset, enc.voltage_decay, enc.fixed_scale) != (1.0, 1.0, 0.0, 0.0, PIXEL_SCALE):
         problems.append(f"populations[{inp.name}].encoder: netx says either an input neuron in Loihi units "
-                        "(fixed_scale: 1) or the default pixel encoder (threshold 1, gain 1, offset 0, no decay)")
+                        "(fixed_scale: 1) or the default pixel encoder (threshold 1, gain 1, offset 0, no decay, "
+                        "fixed_scale 255)")
     return layer
 
 

@@ -1,4 +1,12 @@
-"""Populations: spiking neurons of one model, or an input population driven by an encoder."""
+"""Populations: spiking neurons of one model, or an input population driven by an encoder.
+
+A neuron population is reset (u, v, refractory) at step `reset_step` of every sample, and its
+spikes count for the sample from that step on. 0, the default, is neurokit's own convention.
+A network imported from lava-dl resets layer k at step k: with one step of delay per
+connection, that is when the sample's first spikes reach it, so each layer's window holds its
+answer to this sample only (what came before the reset is the previous sample's residue and
+belongs to no sample).
+"""
 from __future__ import annotations
 
 import math
@@ -31,8 +39,9 @@ class NeuronPopulation(_Population):
         None, gt=0, description="integer weight units per IR voltage unit in fixed point (1 for a "
         "network imported in Loihi's own units); null: chosen to fill the 8-bit weights")
     reset_step: int = Field(
-        0, ge=0, description="step of each sample (0: its first) at which u, v and refractory are reset; "
-        "lava-dl's netx resets layer k at step k, when the sample's first spikes reach it")
+        0, ge=0, description="step of each sample (0: its first) at which u, v and refractory are reset, "
+        "and from which its spikes count for the sample; lava-dl's netx resets layer k at step k, when the "
+        "sample's first spikes reach it")
 
 
 class InputPopulation(_Population):

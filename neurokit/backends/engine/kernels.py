@@ -216,7 +216,7 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
                 else:
                     s = lif_step(u, v, refr, theta, n, a_in[n], prm)
                 spikes[n] = s
-                if s:
+                if s and j >= reset_at[n]:  # a neuron's sample window starts at its reset
                     counts[b, n] += 1
                 r = nrow[n]
                 if sr >= 0 and r >= 0:  # kept: the values lif_step left, i.e. after u, then v, then θ

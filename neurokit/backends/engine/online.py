@@ -184,6 +184,9 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, r
                      f"connections[{conn.label}].learning", pruning=ir_conn.pruning)
     tb = tables_from_rule(code.lava_rule(rng_seed))
     L = build_layout(params)
+    if L.reset_at.any():
+        raise RunError("learning runs reset every population at a sample's start; this network resets some "
+                       "later (reset_step > 0, an imported pipeline)")
     dtype = np.int64 if fixed else np.float64
     N = L.n_neurons
     u, v, refr, theta = np.zeros(N, dtype), np.zeros(N, dtype), np.zeros(N, np.int64), L.theta0.copy()

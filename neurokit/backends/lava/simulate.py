@@ -56,7 +56,8 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
                 report(done)
             for name, sink in lava_net.sinks.items():
                 s = sink.data.get().reshape(-1, C, P).transpose(1, 0, 2)[:in_chunk] != 0
-                counts[name][done - in_chunk:done] = s.sum(axis=2)
+                # a population's sample window starts at its reset (ir/populations.py, reset_step)
+                counts[name][done - in_chunk:done] = s[:, :, params.neurons[name].reset_step:].sum(axis=2)
                 if rasters is not None:
                     rasters[name][done - in_chunk:done] = s
                 if name in kept_spikes:
