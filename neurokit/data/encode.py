@@ -101,25 +101,56 @@ def integrate_fire_spikes(net: Network, flat_samples: np.ndarray, precision: str
     n, size = x.shape
     spikes = np.zeros((n, size, net.steps_per_sample), dtype=bool)
     if precision == "float":
-        v, keep, vth = np.zeros_like(current), 1.0 - enc.voltage_decay, enc.threshold
+        keep, vth = 1.0 - enc.voltage_decay, float(enc.threshold)
     else:
         scale = enc.fixed_scale or _if_scale(enc)
         where = f"populations[{net.input_population.name}].encoder"
         vth = fx.threshold_to_fixed(enc.threshold * scale, f"{where}.threshold") << fx.VTH_SHIFT
         current = _bias_v_units(current * scale * (1 << fx.VTH_SHIFT), f"{where}.gain/offset")
-        keep = fx.DECAY_UNITY - fx.decay_to_fixed(enc.voltage_decay, fx.DV_OFFSET, f"{where}.voltage_decay")
-        v = np.zeros_like(current)
-    for t in range(net.presentation_steps):
-        if precision == "float":
-            v = v * keep + current
-        else:  # Lava: decay toward zero, then add the bias, clip to 24 bits
-            p = v * keep
-            v = np.where(p < 0, -((-p) >> fx.DECAY_BITS), p >> fx.DECAY_BITS) + current
-            v = np.clip(v, -fx.UV_MAX, fx.UV_MAX)
-        s = v > vth
-        spikes[:, :, t] = s
-        v[s] = 0
+        keep = int(fx.DECAY_UNITY - fx.decay_to_fixed(enc.voltage_decay, fx.DV_OFFSET, f"{where}.voltage_decay"))
+        vth = int(vth)
+    _if_kernels()[precision](np.ascontiguousarray(current), keep, vth, net.presentation_steps, spikes)
     return spikes
+
+
+@functools.cache
+def _if_kernels() -> dict:
+    """The encoder's loop per precision, compiled on first use (Numba), parallel over samples."""
+    from numba import njit, prange
+
+    from neurokit.quant import fixed as fx
+
+    shift, top = fx.DECAY_BITS, fx.UV_MAX
+
+    @njit(parallel=True, cache=True)
+    def run_float(current, keep, vth, steps, spikes):
+        for b in prange(current.shape[0]):
+            for i in range(current.shape[1]):
+                c, v = current[b, i], 0.0
+                if c == 0.0:  # v stays 0, below any threshold (> 0): most pixels of an image
+                    continue
+                for t in range(steps):
+                    v = v * keep + c
+                    if v > vth:
+                        spikes[b, i, t] = True
+                        v = 0.0
+
+    @njit(parallel=True, cache=True)
+    def run_fixed(current, keep, vth, steps, spikes):
+        for b in prange(current.shape[0]):
+            for i in range(current.shape[1]):
+                c, v = current[b, i], 0
+                if c == 0:
+                    continue
+                for t in range(steps):
+                    p = v * keep  # Lava: decay toward zero, add the bias, clip to 24 bits
+                    v = (-((-p) >> shift) if p < 0 else p >> shift) + c
+                    v = min(max(v, -top), top)
+                    if v > vth:
+                        spikes[b, i, t] = True
+                        v = 0
+
+    return {"float": run_float, "fixed": run_fixed}
 
 
 def _if_scale(enc) -> float:
