@@ -392,11 +392,21 @@ def test_adaptive_lif_and_other_features_refused():
     for what in ("adaptive_lif", "populations[1] (exc)", "refractory_ms", "bernoulli", "populations[0] (inp)"):
         assert what in text, what
     spec = _chain()
-    spec["readout"] = {"population": "o"}
     spec["connections"][1].update(sign="excitatory", learning={"kind": "stdp", "a_pre": 0.01, "a_post": -0.01, "tau_pre_ms": 5, "tau_post_ms": 5, "w_max": 1.0})
     with pytest.raises(SpecError) as e:
         to_nir(network_from_dict(spec))
-    assert "readout" in _problems(e) and "connections[1] (hidden_out).learning" in _problems(e)
+    assert "connections[1] (hidden_out).learning" in _problems(e)
+
+
+def test_encoder_and_readout_travel_in_neurokit_metadata():
+    """NIR has neither (its Input takes spikes, its Output gives them); a deterministic
+    integrate-and-fire encoder and an argmax readout come back from neurokit's own metadata."""
+    spec = _chain()
+    spec["populations"][0]["encoder"] = {"kind": "integrate_fire", "threshold": 1.0, "gain": 0.5,
+                                         "presentation_ms": 40.0, "rest_ms": 2.0}
+    spec["readout"] = {"kind": "argmax", "population": "o"}
+    net = network_from_dict(spec)
+    assert network_to_dict(from_nir(to_nir(net), dt_ms=None)) == network_to_dict(net)
 
 
 def test_unknown_node_type_refused():

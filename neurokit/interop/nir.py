@@ -50,11 +50,13 @@ population; an edge back into a node is a recurrent connection. Subgraphs are in
 files), IF and I with r = 1/dt, CubaLIF/CubaLI and LI with r = τ_mem/dt and w_in = τ_syn/dt
 (snnTorch's), each chosen so that `from_nir` recomputes exactly the IR's numbers (τ and the
 thresholds are moved by a few ulps where needed). What NIR cannot say but does not change the
-dynamics (names, shapes, excitatory/inhibitory signs, fixed_scale, weight_exp, encoder length,
-the network's name, seed and metadata) is kept as JSON in each node's `metadata["neurokit"]`,
-used by `from_nir` only where it agrees with the node's parameters. What NIR cannot say and
-would change the dynamics (adaptive thresholds, refractory periods, learning, pruning, rate and
-integrate-and-fire encoders, a readout) raises SpecError.
+dynamics (names, shapes, excitatory/inhibitory signs, fixed_scale, weight_exp, reset steps, the
+encoder, the readout, the network's name, seed and metadata) is kept as JSON in each node's
+`metadata["neurokit"]`, used by `from_nir` only where it agrees with the node's parameters. A
+deterministic integrate-and-fire encoder and a readout sit outside any NIR graph (NIR's Input
+takes spikes, its Output gives spikes): they travel in that metadata, and other tools feed and
+read the graph's spikes. What NIR cannot say and would change the dynamics (adaptive thresholds,
+refractory periods, learning, pruning, random rate encoders) raises SpecError.
 """
 from __future__ import annotations
 
@@ -622,6 +624,9 @@ class _Importer:
                 "dt_ms": self.dt_ms, "metadata": metadata, "populations": populations, "connections": connections}
         if isinstance(ghint.get("seed"), int) and ghint["seed"] >= 0:
             data["seed"] = ghint["seed"]
+        names = {p["name"] for p in populations}
+        if isinstance(ghint.get("readout"), dict) and ghint["readout"].get("population") in names:
+            data["readout"] = ghint["readout"]  # what neurokit's export kept; NIR has no readout
         return self._check_inits(None, data)
 
     def _population(self, key, name, info, needed_shape):
@@ -631,7 +636,7 @@ class _Importer:
         shape = list(needed_shape) if needed_shape is not None else (nir_shape if len(nir_shape) > 1 else None)
         if kind == "Input":
             enc = hint.get("encoder") if isinstance(hint.get("encoder"), dict) else {}
-            enc = enc if enc.get("kind") == "spikes" and isinstance(enc.get("presentation_ms"), (int, float)) else {}
+            enc = enc if isinstance(enc.get("presentation_ms"), (int, float)) else {}
             rest = enc.get("rest_ms", 0.0)
             if self.steps is None:
                 if not enc:
@@ -644,8 +649,10 @@ class _Importer:
                 ms = int(self.steps) * self.dt_ms
                 if enc and _close(enc["presentation_ms"], ms):
                     ms = enc["presentation_ms"]
-            pop = {"name": name, "kind": "input", "size": n, "encoder": {"kind": "spikes", "presentation_ms": ms,
-                                                                        "rest_ms": rest}}
+            # NIR's Input takes spikes; an encoder neurokit's export kept in the metadata comes back
+            encoder = dict(enc) if enc.get("kind", "spikes") != "spikes" else {"kind": "spikes"}
+            encoder.update(presentation_ms=ms, rest_ms=rest)
+            pop = {"name": name, "kind": "input", "size": n, "encoder": encoder}
             if hint.get("kind") == "input" and hint.get("size") == n and \
                     (needed_shape is None or hint.get("shape") == list(needed_shape)):
                 shape = hint.get("shape")
@@ -987,7 +994,8 @@ def to_nir(net):
         key = fresh("output" if len(leaves) == 1 else f"output_{p}")
         nodes[key] = nir.Output(output_type={"output": np.array(shape[p])})
         edges.append((p, key))
-    meta = _meta({"name": net.name, "dt_ms": net.dt_ms, "seed": net.seed, "metadata": data.get("metadata", {})})
+    meta = _meta({"name": net.name, "dt_ms": net.dt_ms, "seed": net.seed, "metadata": data.get("metadata", {}),
+                  "readout": data.get("readout")})
     try:
         return nir.NIRGraph(nodes=nodes, edges=edges, metadata=meta, type_check=True)
     except (ValueError, AssertionError) as e:
@@ -1051,15 +1059,13 @@ def _neuron_node(nir, pop, dt_ms: float, shape):
 
 def _export_problems(net) -> list[str]:
     out = []
-    if net.readout is not None:
-        out.append(f"readout: a {net.readout.kind} readout of population {net.readout.population!r} has no NIR "
-                   "counterpart (NIR graphs end in Output nodes); remove it to export")
     for i, p in enumerate(net.populations):
         where = f"populations[{i}] ({p.name})"
         if p.kind == "input":
-            if p.encoder.kind != "spikes":
-                out.append(f"{where}.encoder: the {p.encoder.kind} encoder has no NIR counterpart (NIR's Input "
-                           "takes the spikes themselves); use encoder kind 'spikes'")
+            if p.encoder.kind in ("poisson", "bernoulli"):
+                out.append(f"{where}.encoder: the {p.encoder.kind} encoder draws random spikes; NIR's Input takes "
+                           "the spikes themselves (use encoder kind 'spikes', or the deterministic integrate_fire, "
+                           "which neurokit keeps in the Input node's metadata)")
             continue
         n = p.neuron
         if n.kind == "adaptive_lif":
