@@ -80,3 +80,15 @@ def test_bad_inputs_exit_2_with_one_line_and_write_nothing(tmp_path):
 def test_schema_is_json():
     proc = run_cli("schema")
     assert proc.returncode == 0 and "schema_version" in json.loads(proc.stdout)["properties"]
+
+
+def test_fixed_point_errors_name_the_network_file(tmp_path):
+    """A value that cannot be quantised is found while compiling, after loading: the line still
+    names the file, then the path in it."""
+    spec = tiny_network()
+    spec["populations"][0]["size"] = 64  # the digits' 8x8 pixels
+    spec["populations"][2]["neuron"]["bias"] = 1.0e9
+    path = write_spec(tmp_path, spec)
+    for args in (("run", path, "--data", "digits", "--samples", "1"), ("validate", path)):
+        lines = assert_clean_failure(run_cli(*args))
+        assert lines[0].split(": error: ", 1)[1].startswith(f"{path}: populations[inh].neuron.bias: bias "), lines

@@ -71,7 +71,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         return args.handler(args) or 0
     except NeurokitError as err:
-        for line in err.lines():
+        for line in _located(err, args):
             sys.stderr.write(f"neurokit {args.command}: error: {line}\n")
         if os.environ.get("NEUROKIT_DEBUG") and getattr(err, "details", ""):
             sys.stderr.write(err.details)
@@ -82,6 +82,21 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("neurokit: interrupted\n")
         return 130
+
+
+NETWORK_PATHS = ("populations", "connections", "readout", "schema_version", "dt_ms")
+
+
+def _located(err: NeurokitError, args) -> list[str]:
+    """The error's lines, with the network file in front of those that point into it (a value
+    found not to fit fixed point while compiling, say) and do not name a file already."""
+    from neurokit.errors import QuantizationError, SpecError
+
+    lines = err.lines()
+    source = next((v for v in (getattr(args, a, None) for a in ("net", "trained")) if isinstance(v, str)), None)
+    if source is None or (isinstance(err, SpecError) and err.source) or not isinstance(err, (QuantizationError, SpecError)):
+        return lines
+    return [f"{source}: {line}" if line.startswith(NETWORK_PATHS) else line for line in lines]
 
 
 if __name__ == "__main__":
