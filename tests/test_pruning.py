@@ -102,3 +102,22 @@ def test_a_pre_spike_restarts_the_timer(precision, tau):
 def test_without_pruning_a_silent_synapse_keeps_its_weight(precision):
     w, w0, _ = _run(precision, 300, pruning=False)
     assert np.all(w == (round(w0) if precision == "fixed" else w0))
+
+
+def test_docs_rejection_bands_hold():
+    """docs/pruning.md: in fixed point every τ from 15 ms to 34.86 s is realised within 6 %, and
+    34.86–35.70 s, 40.25–43.72 s and above 49.30 s are refused (the gaps of 15.5 % and 22.5 %)."""
+    def realised(tau):
+        try:
+            design(Pruning(tau_prun_ms=tau, k_p=1), "fixed", 1.0, 1)
+            return True
+        except QuantizationError:
+            return False
+
+    taus = np.array(reachable_taus(1.0, "fixed"))
+    gaps = taus[1:] / taus[:-1] - 1
+    assert len(taus) == 96 and gaps[taus[1:] <= 32768].max() < 0.12
+    assert np.round(gaps[taus[:-1] >= 32768], 3).tolist() == [0.155, 0.225]
+    assert all(realised(t) for t in np.geomspace(15, 34850, 60))
+    assert all(realised(t) for t in (35710, 40240, 43730, 49290))
+    assert not any(realised(t) for t in (34870, 35690, 40260, 43710, 49310, 60000))
