@@ -15,7 +15,7 @@ rules written in README.md reproduce SLAYER exactly.
 
 Usage:
   .venv/bin/python examples/slayer_mnist/train_slayer.py \
-      --data /work/shared/data/mnist-subset --out examples/slayer_mnist/mnist_dense.net
+      --data ../shared/data/mnist-subset --out examples/slayer_mnist/mnist_dense.net
 """
 from __future__ import annotations
 
@@ -174,9 +174,10 @@ def load_mnist(root, train):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", default="/work/shared/data/mnist-subset",
-                    help="torchvision MNIST root (MNIST/raw/*-ubyte)")
-    ap.add_argument("--out", default=str(HERE / "mnist_dense.net"), help=".net file to write")
+    ap.add_argument("--data", default=str(HERE.parents[1].parent / "shared" / "data" / "mnist-subset"),
+                    help="torchvision MNIST root (MNIST/raw/*-ubyte); default: ../shared beside the checkout")
+    ap.add_argument("--out", required=True,
+                    help=".net file to write (the shipped one is examples/slayer_mnist/mnist_dense.net)")
     ap.add_argument("--json", default=None,
                     help="results JSON (default: slayer_float.json next to --out)")
     ap.add_argument("--epochs", type=int, default=12)
