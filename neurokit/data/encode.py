@@ -153,6 +153,32 @@ def _if_kernels() -> dict:
     return {"float": run_float, "fixed": run_fixed}
 
 
+def value_spikes(net: Network, x: np.ndarray, seed: int) -> np.ndarray:
+    """The real-value encoders of ir/encoders.py (periodic, ttfs, gaussian) for x ∈ [0, 1]:
+    spikes [n, inputs, steps_per_sample]."""
+    enc = net.input_population.encoder
+    n = len(x)
+    P, on = net.steps_per_sample, net.presentation_steps
+    if enc.kind == "ttfs":  # one spike at t0 + (1 − x)·Δt, on the nearest step
+        spikes = np.zeros((n, x.shape[1], P), dtype=bool)
+        step = np.rint((enc.t0_ms + (1.0 - x) * enc.delta_ms) / net.dt_ms).astype(np.int64)
+        b, i = np.indices(x.shape)
+        spikes[b, i, step] = True
+        return spikes
+    rate = x
+    if enc.kind == "gaussian":  # value-major: value j drives inputs j·M .. j·M + M − 1
+        mu = np.linspace(0.0, 1.0, enc.neurons_per_value)
+        rate = np.exp(-((x[:, :, None] - mu) ** 2) / (2 * enc.sigma**2)).reshape(n, -1)
+    p = rate * enc.max_rate_hz * net.dt_ms / 1000.0  # spikes per step
+    spikes = np.zeros((n, p.shape[1], P), dtype=bool)
+    if getattr(enc, "rate", "periodic") == "bernoulli":
+        spikes[:, :, :on] = np.random.default_rng(seed).random((n, p.shape[1], on)) < p[:, :, None]
+    else:  # a phase from ½ gaining p per step: a spike each time it passes a whole number
+        phase = 0.5 + p[:, :, None] * np.arange(on + 1)
+        spikes[:, :, :on] = np.diff(np.floor(phase), axis=2) > 0
+    return spikes
+
+
 def _if_scale(enc) -> float:
     """The largest power of two that keeps the threshold within 17 bits and the largest
     current (for x ∈ [0, 1]) within the bias range (13-bit mantissa, exponent ≤ 7)."""
@@ -193,11 +219,14 @@ def input_spikes(net: Network, flat_samples: np.ndarray, seed: int, precision: s
     n = len(flat_samples)
     memory.check(memory.run_bytes(n, inp.size, net.steps_per_sample, sum(p.size for p in net.neuron_populations),
                                   rasters, n), f"{n} samples x {net.steps_per_sample} steps of network {net.name!r}")
-    if enc.kind == "integrate_fire":
-        if flat_samples.shape[1] != inp.size:
+    if enc.kind in ("integrate_fire", "periodic", "ttfs", "gaussian"):
+        per_value = enc.neurons_per_value if enc.kind == "gaussian" else 1
+        if flat_samples.shape[1] * per_value != inp.size:
             raise DataError(f"samples have {flat_samples.shape[1]} values, input population {inp.name!r} has "
-                            f"{inp.size} neurons")
-        return integrate_fire_spikes(net, flat_samples, precision)
+                            f"{inp.size} neurons" + (f" ({per_value} per value)" if per_value > 1 else ""))
+        if enc.kind == "integrate_fire":
+            return integrate_fire_spikes(net, flat_samples, precision)
+        return value_spikes(net, np.clip(np.asarray(flat_samples, np.float64), 0.0, 1.0), seed)
     P = net.presentation_steps
     if flat_samples.shape[1] != inp.size * P:
         raise DataError(f"spike samples have {flat_samples.shape[1]} values, expected {inp.size} inputs x {P} steps "

@@ -14,6 +14,17 @@ so with the defaults (δv = 0, gain 1, offset 0, threshold 1) a pixel of 1 fires
 step and a pixel of 0.2 every sixth. It is the input layer of a netx file: a layer of CUBA
 neurons driven by bias only. In fixed point it runs Loihi's integer LIF (neurokit.quant.fixed).
 
+Real values x ∈ [0, 1], deterministic (the regression seed's encoders):
+  - `periodic`: rate x · f_max, spikes evenly spaced: a phase starts at ½ and gains
+    x · f_max · dt per step, a spike each time it passes a whole number, so a window of T holds
+    round(x · f_max · T) spikes (x = 0.7, f_max = 100 Hz, T = 128 ms: 9);
+  - `ttfs` (time to first spike): one spike at t = t0 + (1 − x) · Δt (`t0_ms`, `delta_ms`),
+    on the nearest step;
+  - `gaussian` (population coding): each value drives `neurons_per_value` inputs with tuning
+    curves A_i(x) = exp(−(x − μ_i)² / 2σ²), μ_i evenly spaced on [0, 1], each firing at
+    A_i(x) · f_max, periodic or Bernoulli (`rate`). The input population has
+    values × neurons_per_value neurons, value-major.
+
 Given spikes (`spikes`): the samples are spike arrays [inputs, steps] (e.g. from a `.npy` file)
 and are used as they are.
 
@@ -50,10 +61,36 @@ class IntegrateFireEncoder(IRModel):
     rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
 
 
+class PeriodicEncoder(IRModel):
+    kind: Literal["periodic"] = "periodic"
+    max_rate_hz: float = Field(gt=0, description="rate of an input of value 1, Hz")
+    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
+    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
+
+
+class TTFSEncoder(IRModel):
+    kind: Literal["ttfs"] = "ttfs"
+    t0_ms: float = Field(0.0, ge=0, description="spike time of an input of value 1, ms")
+    delta_ms: float = Field(gt=0, description="spike time of value 0 minus that of value 1, ms")
+    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
+    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
+
+
+class GaussianEncoder(IRModel):
+    kind: Literal["gaussian"] = "gaussian"
+    neurons_per_value: int = Field(ge=2, description="tuning curves per input value")
+    sigma: float = Field(gt=0, description="width of each tuning curve, in units of x")
+    max_rate_hz: float = Field(gt=0, description="rate at the centre of a tuning curve, Hz")
+    rate: Literal["periodic", "bernoulli"] = "periodic"
+    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
+    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
+
+
 class SpikeEncoder(IRModel):
     kind: Literal["spikes"] = "spikes"
     presentation_ms: float = Field(gt=0, description="length of each sample's spike array, ms")
     rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
 
 
-Encoder = Annotated[Union[RateEncoder, IntegrateFireEncoder, SpikeEncoder], Field(discriminator="kind")]
+Encoder = Annotated[Union[RateEncoder, IntegrateFireEncoder, PeriodicEncoder, TTFSEncoder, GaussianEncoder, SpikeEncoder],
+                   Field(discriminator="kind")]

@@ -138,6 +138,12 @@ def _problems(net: Network):
             value = getattr(enc, field)
             if abs(value / net.dt_ms - round(value / net.dt_ms)) > 1e-9:
                 yield f"populations[{i}].encoder.{field}: {value} is not a multiple of dt_ms={net.dt_ms}"
+        if enc.kind == "ttfs" and net.steps(enc.t0_ms + enc.delta_ms) >= net.steps(enc.presentation_ms):
+            yield (f"populations[{i}].encoder: t0_ms + delta_ms = {enc.t0_ms + enc.delta_ms:g} ms must fall inside "
+                   f"presentation_ms = {enc.presentation_ms:g} ms")
+        if enc.kind == "gaussian" and net.populations[i].size % enc.neurons_per_value:
+            yield (f"populations[{i}].size: {net.populations[i].size} is not a multiple of "
+                   f"encoder.neurons_per_value = {enc.neurons_per_value}")
         if getattr(enc, "max_rate_hz", 0) * net.dt_ms / 1000 > 1:
             yield (f"populations[{i}].encoder.max_rate_hz: {enc.max_rate_hz} Hz exceeds one spike "
                    f"per step (at most {1000 / net.dt_ms:g} Hz at dt_ms={net.dt_ms})")
