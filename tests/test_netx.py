@@ -126,3 +126,20 @@ def test_export_refuses_what_netx_cannot_say(tmp_path):
     assert "learning: netx files hold no learning rules" in text
     assert "adaptive threshold has no netx counterpart" in text
     assert not (tmp_path / "dc.net").exists() and not list(tmp_path.iterdir())
+
+
+def test_lava_dl_netx_loads_what_neurokit_exports(tmp_path):
+    """The deployment path: lava-dl's own netx.hdf5.Network reads neurokit's export (a subprocess:
+    lava-dl imports torch)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "tiny.net"
+    write_netx(read_netx(TINY / "tiny.net"), out)
+    code = ("import neurokit.backends.lava.compat as c; c.ensure_lava_importable()\n"
+            "from lava.lib.dl import netx\n"
+            f"n = netx.hdf5.Network(net_config={str(out)!r})\n"
+            "print(len(n), [type(b).__name__ for b in n.layers])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split("\n")[-2] == "3 ['Input', 'Conv', 'Conv']"

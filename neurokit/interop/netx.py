@@ -341,12 +341,10 @@ def netx_bytes(net: Network) -> bytes:
 
 def _write_group(g, d: dict) -> None:
     for key, v in d.items():
-        if isinstance(v, dict):
+        if isinstance(v, dict):  # the neuron
             _write_group(g.create_group(key), v)
-        elif key == "type" and g.name.count("/") == 2:  # layer type: SLAYER writes (1,) S10
+        elif key == "type" and "shape" in d:  # a layer's type (not its neuron's): SLAYER writes (1,) S10
             g.create_dataset("type", (1,), "S10", [v.encode("ascii")])
-        elif isinstance(v, str):
-            g.create_dataset(key, data=v)
         else:
             g.create_dataset(key, data=v)
 
