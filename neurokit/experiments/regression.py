@@ -1,0 +1,483 @@
+"""`neurokit experiment regression`: real values in and out (issue 13).
+
+For a task (`sine`, `diabetes`, `mackey-glass`), each encoder (periodic, bernoulli, ttfs,
+gaussian) and each decoder (rate, first_spike, membrane, population):
+
+1. build an IR network  input (the encoder) → hidden (LIF) → out  (LIF for the rate and
+   first-spike decoders, non-spiking `li` for the membrane and population decoders);
+2. train its weights and biases with a PyTorch model of exactly the IR's float dynamics (one
+   step of delay per connection, CUBA: u[t] = u[t-1]·(1−δu) + W·s[t-1],
+   v[t] = v[t-1]·(1−δv) + u[t] + bias, spike when v > v_th then v ← 0), the spike's gradient
+   a fast sigmoid (surrogate), Adam, on the decoder's own loss (MSE of the decoded value);
+3. write the weights into the IR (float, `sign: mixed`) and deploy on the engine in fixed point
+   (8-bit weight mantissas per target population, chosen by neurokit.quant);
+4. refit the decoder's linear readout in closed form (neurokit.coding.fit_linear) on the deployed
+   training-set features, and measure on the held-out test split: MSE, R², response time,
+   spikes per inference (all populations, input included) and energy per inference on the
+   `loihi`, `spinnaker2` and `survey` profiles (neurokit.api.energy; None where a profile leaves
+   a cost unknown).
+
+The same-size ANN (inputs → hidden ReLU → 1, scikit-learn's MLPRegressor) gives the reference
+MSE/R² and energy N_MAC · 4.6 pJ (32-bit float, 45 nm) and N_MAC · 0.9 pJ; on `diabetes` also
+scikit-learn's LinearRegression. Targets are min-max scaled to [0, 1] on the training split.
+See docs/regression.md.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+
+from neurokit.cli.common import writes_result_dir
+
+NAME = "regression"
+TASKS = ("sine", "diabetes", "mackey-glass")
+ENCODERS = ("periodic", "bernoulli", "ttfs", "gaussian")
+DECODERS = ("rate", "first_spike", "membrane", "population")
+PROFILES = ("loihi", "spinnaker2", "survey")
+SEED_TABLE2 = {"rate": (0.02, 0.05), "first_spike": (0.05, 0.15), "membrane": (0.01, 0.03),
+               "population": (0.008, 0.02)}  # the seed's Table 2 MSE ranges
+E_MAC_J = {"float32_45nm": 4.6e-12, "int8": 0.9e-12}
+
+
+# -- tasks -------------------------------------------------------------------------------------
+def load_task(task: str, seed: int, n: int | None = None):
+    """(x_train, y_train, x_test, y_test), x in [0, 1] (min-max on the training split, test clipped),
+    y min-max scaled on the training split."""
+    rng = np.random.default_rng([seed, 13])
+    if task == "sine":
+        n = n or 500
+        x = rng.uniform(0, 1, (n, 1))
+        y = 0.5 + 0.5 * np.sin(2 * np.pi * x[:, 0])
+        k = int(round(0.8 * n))
+        return _scale(x[:k], y[:k], x[k:], y[k:], scale_y=False)
+    if task == "diabetes":
+        from sklearn.datasets import load_diabetes
+
+        d = load_diabetes()
+        order = rng.permutation(len(d.target))
+        if n:
+            order = order[:n]
+        k = int(round(0.8 * len(order)))
+        tr, te = order[:k], order[k:]
+        return _scale(d.data[tr], d.target[tr], d.data[te], d.target[te])
+    if task == "mackey-glass":
+        n = n or 600
+        s = mackey_glass(n * 6 + 100, x0=1.2 + 0.05 * seed)
+        lags, ahead = (18, 12, 6, 0), 6
+        t = np.arange(300, len(s) - ahead, 3)[:n]
+        x = np.stack([s[t - lag] for lag in lags], axis=1)
+        y = s[t + ahead]
+        k = int(round(0.8 * len(t)))  # chronological: the test split is the series' last fifth
+        return _scale(x[:k], y[:k], x[k:], y[k:])
+    raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+
+
+def mackey_glass(length: int, tau: float = 17.0, x0: float = 1.2, dt: float = 0.1) -> np.ndarray:
+    """dx/dt = 0.2·x(t−τ)/(1 + x(t−τ)^10) − 0.1·x(t), Euler steps of dt, sampled every 1."""
+    per, lag = int(round(1 / dt)), int(round(tau / dt))
+    hist = np.full(lag + length * per + 1, x0)
+    for i in range(lag, len(hist) - 1):
+        xt = hist[i - lag]
+        hist[i + 1] = hist[i] + dt * (0.2 * xt / (1 + xt**10) - 0.1 * hist[i])
+    return hist[lag::per][:length]
+
+
+def _scale(xtr, ytr, xte, yte, scale_y: bool = True):
+    lo, hi = xtr.min(axis=0), xtr.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    f = lambda x: np.clip((x - lo) / span, 0.0, 1.0)  # noqa: E731
+    if scale_y:
+        ylo, yhi = ytr.min(), ytr.max()
+        g = lambda y: (y - ylo) / (yhi - ylo)  # noqa: E731
+    else:
+        g = lambda y: y  # noqa: E731
+    return f(xtr), g(ytr).astype(float), f(xte), g(yte).astype(float)
+
+
+# -- networks ----------------------------------------------------------------------------------
+DEFAULTS = dict(dt_ms=1.0, presentation_ms=64.0, rest_ms=2.0, max_rate_hz=250.0, ttfs_t0_ms=0.0, ttfs_delta_ms=10.0,
+                neurons_per_value=10, sigma=0.08, hidden=64, v_th=1.0, hidden_tau_syn_ms=4.0,
+                hidden_tau_m_ms=8.0, out_tau_syn_ms=4.0, out_tau_m_ms=8.0, li_tau_syn_ms=4.0, li_tau_m_ms=64.0,
+                rate_outputs=8, population_outputs=8, iterations=300, lr=0.01, batch=128)
+
+
+def out_size(decoder: str, cfg: dict) -> int:
+    return {"rate": cfg["rate_outputs"], "first_spike": 1, "membrane": 1,
+            "population": cfg["population_outputs"]}[decoder]
+
+
+def build_network(encoder: str, decoder: str, n_values: int, cfg: dict, w1=None, b1=None, w2=None, b2=None,
+                  seed: int = 0):
+    """The IR network; weights [target, source] (float, signed) or uniform placeholders."""
+    from neurokit.ir import network_from_dict
+
+    T = cfg["presentation_ms"]
+    if encoder == "periodic":
+        enc = {"kind": "periodic", "max_rate_hz": cfg["max_rate_hz"], "presentation_ms": T, "rest_ms": cfg["rest_ms"]}
+    elif encoder == "bernoulli":
+        enc = {"kind": "bernoulli", "max_rate_hz": cfg["max_rate_hz"], "presentation_ms": T, "rest_ms": cfg["rest_ms"]}
+    elif encoder == "ttfs":
+        enc = {"kind": "ttfs", "t0_ms": cfg["ttfs_t0_ms"], "delta_ms": cfg["ttfs_delta_ms"], "presentation_ms": T, "rest_ms": cfg["rest_ms"]}
+    elif encoder == "gaussian":
+        enc = {"kind": "gaussian", "neurons_per_value": cfg["neurons_per_value"], "sigma": cfg["sigma"],
+               "max_rate_hz": cfg["max_rate_hz"], "presentation_ms": T, "rest_ms": cfg["rest_ms"]}
+    else:
+        raise ValueError(f"unknown encoder {encoder!r}; known: {', '.join(ENCODERS)}")
+    n_in = n_values * (cfg["neurons_per_value"] if encoder == "gaussian" else 1)
+    H, n_out = cfg["hidden"], out_size(decoder, cfg)
+    hidden = {"kind": "lif", "v_th": cfg["v_th"], "tau_syn_ms": cfg["hidden_tau_syn_ms"],
+              "tau_m_ms": cfg["hidden_tau_m_ms"], "bias": _list(b1, H)}
+    if decoder in ("membrane", "population"):
+        out = {"kind": "li", "tau_syn_ms": cfg["li_tau_syn_ms"], "tau_m_ms": cfg["li_tau_m_ms"],
+               "bias": _list(b2, n_out)}
+    else:
+        out = {"kind": "lif", "v_th": cfg["v_th"], "tau_syn_ms": cfg["out_tau_syn_ms"],
+               "tau_m_ms": cfg["out_tau_m_ms"], "bias": _list(b2, n_out)}
+        if decoder == "first_spike":  # one spike is the answer: silent for the rest of the window
+            out["refractory_ms"] = T
+    rng = np.random.default_rng(seed)
+    w1 = rng.normal(0, 1 / np.sqrt(n_in), (H, n_in)) if w1 is None else w1
+    w2 = rng.normal(0, 1 / np.sqrt(H), (n_out, H)) if w2 is None else w2
+    doc = {
+        "schema_version": 1, "name": f"regression_{encoder}_{decoder}", "dt_ms": cfg["dt_ms"],
+        "populations": [
+            {"name": "inp", "kind": "input", "size": n_in, "encoder": enc},
+            {"name": "hid", "kind": "neurons", "size": H, "neuron": hidden},
+            {"name": "out", "kind": "neurons", "size": n_out, "neuron": out},
+        ],
+        "connections": [
+            {"source": "inp", "target": "hid", "kind": "dense", "sign": "mixed", "weights": np.asarray(w1).tolist()},
+            {"source": "hid", "target": "out", "kind": "dense", "sign": "mixed", "weights": np.asarray(w2).tolist()},
+        ],
+    }
+    return network_from_dict(doc)
+
+
+def _list(b, n):
+    return [0.0] * n if b is None else [float(x) for x in np.asarray(b).reshape(-1)]
+
+
+# -- the PyTorch twin of the IR's float dynamics -------------------------------------------------
+def _torch_model(net, decoder: str):
+    import torch
+
+    class Spike(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return (x > 0).to(x.dtype)
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g / (1.0 + 5.0 * x.abs()) ** 2  # fast sigmoid
+
+    hid, out = net.population("hid").neuron, net.population("out").neuron
+    dt = net.dt_ms
+    W = net.weight_matrices()
+    P = net.steps_per_sample
+
+    class Twin(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w1 = torch.nn.Parameter(torch.tensor(W["inp->hid"], dtype=torch.float32))
+            self.w2 = torch.nn.Parameter(torch.tensor(W["hid->out"], dtype=torch.float32))
+            self.b1 = torch.nn.Parameter(torch.tensor(np.asarray(hid.bias, float), dtype=torch.float32))
+            self.b2 = torch.nn.Parameter(torch.tensor(np.asarray(out.bias, float), dtype=torch.float32))
+            n_out = self.w2.shape[0]
+            self.ro_w = torch.nn.Parameter(torch.full((n_out,), 1.0 / n_out))
+            self.ro_b = torch.nn.Parameter(torch.zeros(()))
+
+        @staticmethod
+        def layer(current, neuron, bias, spiking):
+            """current [B, n, P]: the input that arrives at each step (already delayed)."""
+            du, dv = neuron.current_decay_per_step(dt), neuron.voltage_decay_per_step(dt)
+            B, n, _ = current.shape
+            u = current.new_zeros(B, n)
+            v = current.new_zeros(B, n)
+            spikes, vs = [], []
+            for t in range(P):
+                u = u * (1 - du) + current[:, :, t]
+                v = v * (1 - dv) + u + bias
+                if spiking:
+                    s = Spike.apply(v - neuron.v_th)
+                    v = v * (1 - s.detach())
+                    spikes.append(s)
+                vs.append(v)
+            return (torch.stack(spikes, 2) if spiking else None), torch.stack(vs, 2)
+
+        def forward(self, s_in):
+            """s_in float [B, n_in, P] → (hidden spikes, out spikes or None, out v)."""
+            delayed = torch.nn.functional.pad(s_in, (1, 0))[:, :, :P]
+            s_h, _ = self.layer(torch.einsum("hi,bit->bht", self.w1, delayed), hid, self.b1, True)
+            delayed = torch.nn.functional.pad(s_h, (1, 0))[:, :, :P]
+            s_o, v_o = self.layer(torch.einsum("oh,bht->bot", self.w2, delayed), out, self.b2, out.spiking)
+            return s_h, s_o, v_o
+
+        def decode(self, s_o, v_o):
+            if decoder == "membrane":
+                f = v_o[:, :, -1]
+            elif decoder == "population":
+                f = torch.sigmoid(v_o[:, :, -1])
+            elif decoder == "rate":
+                f = s_o.sum(2) / P
+            else:  # soft first-spike time, in windows: Σ_t t·s_t·Π_{t'<t}(1 − s_t') + P·Π_t(1 − s_t)
+                none_yet = torch.cumprod(torch.nn.functional.pad(1 - s_o, (1, 0), value=1.0), 2)  # [B, n, P + 1]
+                steps = torch.arange(P, dtype=s_o.dtype)
+                first = (steps * s_o * none_yet[:, :, :-1]).sum(2) + P * none_yet[:, :, -1]
+                f = first / P
+            return f @ self.ro_w + self.ro_b
+
+    return Twin()
+
+
+def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dict, seed: int):
+    """Adam on the decoder's MSE through the twin; returns the network with the trained weights."""
+    import torch
+
+    torch.set_num_threads(1)  # the loops are small: one thread is 20x faster than two here
+    torch.manual_seed(seed)
+    model = _torch_model(net, decoder)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
+    X = torch.tensor(spikes, dtype=torch.float32)
+    Y = torch.tensor(y, dtype=torch.float32)
+    rng = np.random.default_rng(seed)
+    losses = []
+    for it in range(cfg["iterations"]):
+        idx = torch.as_tensor(rng.choice(len(X), min(cfg["batch"], len(X)), replace=False))
+        s_h, s_o, v_o = model(X[idx])
+        loss = torch.mean((model.decode(s_o, v_o) - Y[idx]) ** 2)
+        if decoder == "first_spike":  # the answer must come: push a silent output neuron up
+            loss = loss + 0.1 * torch.relu(1.0 - s_o.sum(2)).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    trained = build_network(net.metadata["encoder"], decoder, net.metadata["n_values"], cfg,
+                            model.w1.detach().numpy(), model.b1.detach().numpy(),
+                            model.w2.detach().numpy(), model.b2.detach().numpy())
+    return trained, losses
+
+
+# -- deployment, decoding, measurement -----------------------------------------------------------
+def deployed_run(net, x: np.ndarray, seed: int):
+    from neurokit.data import Samples
+    from neurokit.probes import Record
+    from neurokit.runner import simulate
+
+    samples = Samples(x.astype(np.float32), np.zeros(len(x), np.int64), "regression")
+    return simulate(net, samples, backend="engine", precision="fixed", seed=seed, rasters=True, progress=False,
+                    record=Record(what=("v",), pops=("out",)))
+
+
+def features(decoder: str, res, net) -> tuple[np.ndarray, np.ndarray]:
+    """(features at the window's end [n, f], features from the state up to each step [n, steps, f])."""
+    from neurokit.coding import first_spike_times, membrane_at_end, population_vote, rate_features
+
+    P, dt = net.steps_per_sample, net.dt_ms
+    if decoder in ("membrane", "population"):
+        v = np.asarray(res.recorded["out/v"], float) / float(res.recorded["out/scale"])  # → IR voltage
+        end = membrane_at_end(v)
+        per_step = np.transpose(v, (0, 2, 1))
+        if decoder == "population":
+            end, per_step = population_vote(end), population_vote(per_step)
+        return end, per_step
+    r = res.rasters["out"]
+    if decoder == "rate":
+        end = rate_features(r.sum(2), P)
+        cum = np.cumsum(r, axis=2).astype(float) / np.arange(1, P + 1)  # counts up to t, scaled to the window
+        return end, np.transpose(cum, (0, 2, 1))
+    end = first_spike_times(r, dt) / (P * dt)
+    return end, None
+
+
+def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=None, energy: bool = True) -> dict:
+    from neurokit.coding import fit_linear, predict, response_time
+    from neurokit.data.encode import input_spikes
+
+    t0 = time.perf_counter()
+    xtr, ytr, xte, yte = data or load_task(task, seed)
+    net = build_network(encoder, decoder, xtr.shape[1], cfg, seed=seed)
+    net = net.model_copy(update={"metadata": {"encoder": encoder, "n_values": int(xtr.shape[1])}})
+    spikes = np.asarray(input_spikes(net, xtr, seed, "float")[0:len(xtr)], dtype=np.float32)
+    trained, losses = train_network(net, decoder, spikes, ytr, cfg, seed)
+    train_s = time.perf_counter() - t0
+    rtr, rte = deployed_run(trained, xtr, seed), deployed_run(trained, xte, seed + 1000)
+    ftr, _ = features(decoder, rtr, trained)
+    fte, steps = features(decoder, rte, trained)
+    w, b = fit_linear(ftr, ytr, ridge=1e-6)
+    yhat = predict(fte, w, b)
+    mse = float(np.mean((yhat - yte) ** 2))
+    r2 = float(1 - np.sum((yhat - yte) ** 2) / np.sum((yte - yte.mean()) ** 2))
+    P, dt = trained.steps_per_sample, trained.dt_ms
+    out_spikes = rte.counts["out"].sum(1)
+    if decoder == "first_spike":
+        fired = rte.rasters["out"].any(axis=(1, 2))
+        resp = np.where(fired, fte[:, 0] * P * dt + dt, P * dt)  # the first output spike, after its step
+    else:
+        trace = steps @ w + b
+        resp = response_time(trace, dt)
+    per_sample = np.array([sum(row.values()) for row in rte.per_sample])
+    row = {"task": task, "encoder": encoder, "decoder": decoder, "seed": seed,
+           "mse": round(mse, 6), "r2": round(r2, 4), "mse_predict_mean": round(float(np.mean((ytr.mean() - yte) ** 2)), 6),
+           "response_ms": round(float(np.mean(resp)), 2), "response_ms_median": float(np.median(resp)),
+           "spikes": round(float(per_sample.mean()), 2), "output_spikes": round(float(out_spikes.mean()), 2),
+           "train_loss_end": round(float(np.mean(losses[-20:])), 6), "readout": {"w": np.round(w, 6).tolist(), "b": round(b, 6)},
+           "training": "trained (surrogate-gradient BPTT through the IR's float dynamics, Adam)",
+           "n_train": len(ytr), "n_test": len(yte)}
+    if energy:
+        row["joules"] = energy_per_inference(trained, xte, seed + 1000)
+    row["wall_s"] = round(time.perf_counter() - t0, 1)
+    row["train_s"] = round(train_s, 1)
+    return row
+
+
+def energy_per_inference(net, x, seed) -> dict:
+    from neurokit.api import energy
+    from neurokit.data import Samples
+
+    samples = Samples(x.astype(np.float32), np.zeros(len(x), np.int64), "regression")
+    _, reports = energy(net, samples, profiles=list(PROFILES), backend="engine", seed=seed)
+    return {r.profile: r.joules_per_inference for r in reports}
+
+
+def ann_reference(task: str, seed: int, hidden: int, data=None) -> dict:
+    from sklearn.linear_model import LinearRegression
+    from sklearn.metrics import mean_squared_error, r2_score
+    from sklearn.neural_network import MLPRegressor
+
+    xtr, ytr, xte, yte = data or load_task(task, seed)
+    mlp = MLPRegressor(hidden_layer_sizes=(hidden,), activation="relu", max_iter=3000, random_state=seed,
+                       early_stopping=False, learning_rate_init=0.003).fit(xtr, ytr)
+    lin = LinearRegression().fit(xtr, ytr)
+    macs = xtr.shape[1] * hidden + hidden
+    p, q = mlp.predict(xte), lin.predict(xte)
+    return {"seed": seed, "hidden": hidden, "mse": float(mean_squared_error(yte, p)), "r2": float(r2_score(yte, p)),
+            "linear_mse": float(mean_squared_error(yte, q)), "linear_r2": float(r2_score(yte, q)), "macs": macs,
+            "joules": {k: macs * v for k, v in E_MAC_J.items()}}
+
+
+def _mean(rows: list[dict], keys) -> dict:
+    out = dict(rows[0])
+    for k in keys:
+        vals = [r[k] for r in rows if r.get(k) is not None]
+        out[k] = float(np.mean(vals)) if vals else None
+    if "joules" in rows[0]:
+        out["joules"] = {p: (None if any(r["joules"][p] is None for r in rows)
+                             else float(np.mean([r["joules"][p] for r in rows]))) for p in rows[0]["joules"]}
+    out["seeds"] = [r["seed"] for r in rows]
+    out.pop("seed", None)
+    out.pop("readout", None)
+    if len(rows) > 1:
+        out["mse_std"] = float(np.std([r["mse"] for r in rows]))
+        out["r2_std"] = float(np.std([r["r2"] for r in rows]))
+    return out
+
+
+def regression(task: str, encoders, decoders, seeds, cfg: dict, energy: bool = True, progress: bool = True,
+               n: int | None = None) -> dict:
+    import sys
+
+    per_seed, anns = [], []
+    for seed in seeds:
+        data = load_task(task, seed, n)
+        anns.append(ann_reference(task, seed, cfg["hidden"], data))
+        for enc in encoders:
+            for dec in decoders:
+                row = evaluate(task, enc, dec, seed, cfg, data, energy=energy)
+                per_seed.append(row)
+                if progress:
+                    print(f"[{task} seed {seed}] {enc:>9} × {dec:<11} MSE {row['mse']:.4f}  R² {row['r2']:.3f}  "
+                          f"{row['response_ms']:.1f} ms  {row['spikes']:.0f} spikes  ({row['wall_s']} s)",
+                          file=sys.stderr, flush=True)
+    rows = []
+    for enc in encoders:
+        for dec in decoders:
+            mine = [r for r in per_seed if r["encoder"] == enc and r["decoder"] == dec]
+            rows.append(_mean(mine, ("mse", "r2", "response_ms", "spikes", "output_spikes", "mse_predict_mean")))
+    ann = _mean(anns, ("mse", "r2", "linear_mse", "linear_r2"))
+    ann["joules"] = anns[0]["joules"]
+    return {"task": task, "seeds": list(seeds), "config": cfg, "precision": "fixed", "backend": "engine",
+            "rows": rows, "per_seed": per_seed, "ann": ann, "seed_table2_mse": SEED_TABLE2}
+
+
+def plot(results: dict) -> bytes:
+    from neurokit.plots import figure, png_bytes
+
+    plt, fig = figure(figsize=(7, 4.2))
+    ax = fig.add_subplot(111)
+    colours = {d: f"C{i}" for i, d in enumerate(DECODERS)}
+    markers = {e: m for e, m in zip(ENCODERS, "osD^")}
+    xs = []
+    for r in results["rows"]:
+        j = r["joules"].get("loihi") if r.get("joules") else None
+        if j is None:
+            continue
+        xs.append(j)
+        ax.scatter(j, r["mse"], color=colours[r["decoder"]], marker=markers[r["encoder"]], zorder=3)
+    left = min(xs) * 0.3 if xs else 1e-9
+    for i, (d, (lo, hi)) in enumerate(SEED_TABLE2.items()):
+        ax.fill_between([left * (1 + 0.25 * i), left * (1.2 + 0.25 * i)], lo, hi, color=colours[d], alpha=0.5)
+    for d in DECODERS:
+        ax.scatter([], [], color=colours[d], label=f"{d} (bar: seed's Table 2 MSE range)")
+    for e in ENCODERS:
+        ax.scatter([], [], color="0.4", marker=markers[e], label=e)
+    ann = results["ann"]
+    ax.axhline(ann["mse"], color="k", ls="--", lw=0.8, label=f"ANN MSE ({ann['macs']} MAC)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("energy per inference on loihi, J")
+    ax.set_ylabel("test MSE (deployed, fixed point)")
+    ax.set_title(f"{results['task']}: seeds {results['seeds']}")
+    ax.legend(fontsize=6, loc="best")
+    return png_bytes(plt, fig)
+
+
+def register(sub) -> None:
+    from neurokit.cli.common import comma_list
+
+    p = sub.add_parser(NAME, help="real values in and out: encoders × decoders, MSE, response time, energy")
+    p.add_argument("--task", choices=TASKS, default="sine")
+    p.add_argument("--encoders", type=comma_list(str, ENCODERS, "encoders"), default=ENCODERS)
+    p.add_argument("--decoders", type=comma_list(str, DECODERS, "decoders"), default=DECODERS)
+    p.add_argument("--seeds", default="0", help="comma-separated seeds")
+    p.add_argument("--hidden", type=int, default=DEFAULTS["hidden"], help="hidden LIF neurons")
+    p.add_argument("--iterations", type=int, default=DEFAULTS["iterations"], help="Adam steps")
+    p.add_argument("--presentation-ms", type=float, default=DEFAULTS["presentation_ms"])
+    p.add_argument("--samples", type=int, default=None, help="samples of the task (train + test; default: task's own)")
+    p.add_argument("--no-energy", action="store_true", help="skip the energy estimates")
+    p.add_argument("--out", required=True, help="directory for regression.json and regression.png")
+    p.add_argument("--json", action="store_true", help="print the results on stdout")
+    p.set_defaults(handler=run)
+
+
+@writes_result_dir(NAME, inputs=())
+def run(args, out) -> int:
+    from neurokit.cli.common import print_json
+    from neurokit.errors import DataError
+
+    try:
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    except ValueError:
+        raise DataError(f"--seeds must be comma-separated integers, got {args.seeds!r}") from None
+    if not seeds:
+        raise DataError("--seeds needs at least one seed")
+    cfg = dict(DEFAULTS, hidden=args.hidden, iterations=args.iterations, presentation_ms=args.presentation_ms)
+    t0 = time.perf_counter()
+    results = regression(args.task, list(args.encoders), list(args.decoders), seeds, cfg,
+                         energy=not args.no_energy, progress=True, n=args.samples)
+    results["wall_time_s"] = round(time.perf_counter() - t0, 1)
+    files = {"regression.json": json.dumps(results, indent=1).encode()}
+    if not args.no_energy:
+        files["regression.png"] = plot(results)
+    out.commit(files)
+    if args.json:
+        print_json(results)
+    else:
+        for r in results["rows"]:
+            print(f"{r['encoder']:>9} × {r['decoder']:<11} MSE {r['mse']:.4f}  R² {r['r2']:.3f}  "
+                  f"response {r['response_ms']:.1f} ms  {r['spikes']:.0f} spikes/inference")
+        print(f"wrote {args.out}/regression.json ({results['wall_time_s']} s)")
+    return 0
