@@ -139,7 +139,7 @@ def build_network(encoder: str, decoder: str, n_values: int, cfg: dict, w1=None,
             out["refractory_ms"] = T
     rng = np.random.default_rng(seed)
     w1 = rng.normal(0, 1 / np.sqrt(n_in), (H, n_in)) if w1 is None else w1
-    w2 = rng.normal(0, 1 / np.sqrt(H), (n_out, H)) if w2 is None else w2
+    w2 = rng.normal(0, cfg.get("w2_init", 0.1) / np.sqrt(H), (n_out, H)) if w2 is None else w2
     doc = {
         "schema_version": 1, "name": f"regression_{encoder}_{decoder}", "dt_ms": cfg["dt_ms"],
         "populations": [
@@ -240,7 +240,12 @@ def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dic
     torch.set_num_threads(1)  # the loops are small: one thread is 20x faster than two here
     torch.manual_seed(seed)
     model = _torch_model(net, decoder)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
+    # an li output integrates its input over ~1/δv steps: its weights and bias take steps δv times
+    # smaller, or V(t_end) runs away by tens of volts per step and the sigmoid votes saturate
+    dv = net.population("out").neuron.voltage_decay_per_step(net.dt_ms)
+    slow = dv if not net.population("out").neuron.spiking else 1.0
+    rest = [p for n, p in model.named_parameters() if n not in ("w2", "b2")]
+    opt = torch.optim.Adam([{"params": rest}, {"params": [model.w2, model.b2], "lr": cfg["lr"] * slow}], lr=cfg["lr"])
     X = torch.tensor(spikes, dtype=torch.float32)
     Y = torch.tensor(y, dtype=torch.float32)
     rng = np.random.default_rng(seed)
