@@ -1,0 +1,79 @@
+"""Issue 13: the decoders on hand-made arrays, and a small end-to-end regression run through the CLI."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neurokit.coding import (
+    fit_linear,
+    first_spike_times,
+    membrane_at_end,
+    population_vote,
+    predict,
+    rate_features,
+    response_time,
+)
+
+
+def test_rate_features():
+    np.testing.assert_array_equal(rate_features(np.array([[2, 4], [0, 8]]), 4.0), [[0.5, 1.0], [0.0, 2.0]])
+    np.testing.assert_array_equal(rate_features(np.array([3, 6]), 3.0), [[1.0], [2.0]])
+    with pytest.raises(ValueError):
+        rate_features(np.array([1]), 0)
+
+
+def test_first_spike_times():
+    r = np.zeros((2, 2, 5), bool)
+    r[0, 0, [2, 4]] = True
+    r[1, 1, 0] = True
+    np.testing.assert_array_equal(first_spike_times(r, 0.5), [[1.0, 2.5], [2.5, 0.0]])  # none: T = 5 · 0.5
+
+
+def test_membrane_and_population_vote():
+    v = np.arange(12, dtype=float).reshape(2, 2, 3)
+    np.testing.assert_array_equal(membrane_at_end(v), [[2, 5], [8, 11]])
+    np.testing.assert_allclose(population_vote(np.array([[0.0, np.log(3)]])), [[0.5, 0.75]])
+    np.testing.assert_allclose(population_vote(np.array([[0.0, np.log(3)]]), "softmax"), [[0.25, 0.75]])
+    with pytest.raises(ValueError):
+        population_vote(v, "relu")
+
+
+def test_fit_linear_exact():
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 5.0]])
+    y = 2 * X[:, 0] - 3 * X[:, 1] + 0.5
+    w, b = fit_linear(X, y)
+    np.testing.assert_allclose(w, [2, -3], atol=1e-12)
+    assert b == pytest.approx(0.5)
+    np.testing.assert_allclose(predict(X, w, b), y, atol=1e-12)
+    # first spike: y = k1 − k2·t
+    t = np.array([1.0, 2.0, 4.0])
+    w, b = fit_linear(t, 10 - 2 * t)
+    assert (b, w[0]) == pytest.approx((10, -2))
+
+
+def test_response_time():
+    tr = np.array([[0.0, 0.5, 0.98, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 0.0, 1.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(response_time(tr, 2.0), [6.0, 2.0, 10.0])
+
+
+def test_cli_end_to_end(tmp_path: Path):
+    exe = Path(sys.executable).with_name("neurokit")
+    cmd = [str(exe), "experiment", "regression", "--task", "sine", "--encoders", "periodic",
+           "--decoders", "membrane,rate", "--seeds", "0", "--hidden", "32", "--iterations", "80",
+           "--samples", "200", "--out", str(tmp_path / "out"), "--json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=230, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    res = json.loads(proc.stdout)
+    assert [(r["encoder"], r["decoder"]) for r in res["rows"]] == [("periodic", "membrane"), ("periodic", "rate")]
+    for r in res["rows"]:
+        assert {"encoder", "decoder", "mse", "r2", "response_ms", "spikes", "joules"} <= set(r)
+        assert set(r["joules"]) == {"loihi", "spinnaker2", "survey"}
+        assert 0 < r["response_ms"] <= 66 and r["spikes"] > 0
+    assert {"mse", "r2", "macs", "joules"} <= set(res["ann"])
+    membrane = res["rows"][0]
+    assert membrane["mse"] < membrane["mse_predict_mean"]
+    assert (tmp_path / "out" / "regression.json").exists() and (tmp_path / "out" / "regression.png").exists()
