@@ -100,7 +100,7 @@ def _scale(xtr, ytr, xte, yte, scale_y: bool = True):
 DEFAULTS = dict(dt_ms=1.0, presentation_ms=64.0, rest_ms=2.0, max_rate_hz=250.0, ttfs_t0_ms=0.0, ttfs_delta_ms=10.0,
                 neurons_per_value=10, sigma=0.08, hidden=64, v_th=1.0, hidden_tau_syn_ms=4.0,
                 hidden_tau_m_ms=8.0, out_tau_syn_ms=4.0, out_tau_m_ms=8.0, li_tau_syn_ms=4.0, li_tau_m_ms=64.0,
-                rate_outputs=8, population_outputs=8, iterations=300, lr=0.01, batch=128)
+                rate_outputs=8, population_outputs=8, answer_ms=18.0, late_weight=1.0, iterations=300, lr=0.01, batch=128)
 
 
 def out_size(decoder: str, cfg: dict) -> int:
@@ -213,7 +213,10 @@ def _torch_model(net, decoder: str):
             delayed = torch.nn.functional.pad(s_in, (1, 0))[:, :, :P]
             s_h, _ = self.layer(torch.einsum("hi,bit->bht", self.w1, delayed), hid, self.b1, True)
             delayed = torch.nn.functional.pad(s_h, (1, 0))[:, :, :P]
-            s_o, v_o = self.layer(torch.einsum("oh,bht->bot", self.w2, delayed), out, self.b2, out.spiking)
+            # first spike: the output's v up to its first spike is the v of a neuron that never resets,
+            # so it runs without reset and the decoder reads the crossing of v_th (below)
+            s_o, v_o = self.layer(torch.einsum("oh,bht->bot", self.w2, delayed), out, self.b2,
+                                  out.spiking and decoder != "first_spike")
             return s_h, s_o, v_o
 
         def decode(self, s_o, v_o):
@@ -223,11 +226,10 @@ def _torch_model(net, decoder: str):
                 f = torch.sigmoid(v_o[:, :, -1])
             elif decoder == "rate":
                 f = s_o.sum(2) / P
-            else:  # soft first-spike time, in windows: Σ_t t·s_t·Π_{t'<t}(1 − s_t') + P·Π_t(1 − s_t)
-                none_yet = torch.cumprod(torch.nn.functional.pad(1 - s_o, (1, 0), value=1.0), 2)  # [B, n, P + 1]
-                steps = torch.arange(P, dtype=s_o.dtype)
-                first = (steps * s_o * none_yet[:, :, :-1]).sum(2) + P * none_yet[:, :, -1]
-                f = first / P
+            else:  # expected first-crossing time, in windows: Σ_t Π_{t'≤t} (1 − σ(β·(v_t' − v_th)))
+                # (exactly the first spike's step as β → ∞; β = 4 per volt gives the gradient a slope)
+                still_silent = torch.cumprod(1 - torch.sigmoid(4.0 * (v_o - out.v_th)), 2)
+                f = still_silent.sum(2) / P
             return f @ self.ro_w + self.ro_b
 
     return Twin()
@@ -254,8 +256,10 @@ def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dic
         idx = torch.as_tensor(rng.choice(len(X), min(cfg["batch"], len(X)), replace=False))
         s_h, s_o, v_o = model(X[idx])
         loss = torch.mean((model.decode(s_o, v_o) - Y[idx]) ** 2)
-        if decoder == "first_spike":  # the answer must come: push a silent output neuron up
-            loss = loss + 0.1 * torch.relu(1.0 - s_o.sum(2)).mean()
+        if decoder == "first_spike":  # the answer must come early: first spikes after `answer_ms` cost
+            still_silent = torch.cumprod(1 - torch.sigmoid(4.0 * (v_o - net.population("out").neuron.v_th)), 2)
+            late = still_silent[:, :, net.steps(cfg["answer_ms"]):].sum(2) / net.steps_per_sample
+            loss = loss + cfg["late_weight"] * late.mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
