@@ -253,11 +253,15 @@ def _network(layers: list[dict], path: Path, dt_ms: float, steps: int, name: str
                           "weights": w.tolist(), "stride": _pair(layer, "stride", 1),
                           "padding": _pair(layer, "padding", 0), "dilation": _pair(layer, "dilation", 1),
                           "groups": int(layer.get("groups", 1))})
-        else:  # pool
-            w = _int_weights(np.asarray(layer.get("weight", 1.0)).reshape(-1)[:1], f"{where}.weight")
+        else:  # pool: SLAYER stores its kernel [1, 1, kH, kW], one weight on every tap
+            w = _int_weights(np.asarray(layer.get("weight", 1.0)).reshape(-1), f"{where}.weight")
+            if np.any(w != w[0]):
+                raise SpecError([f"{where}.weight: a pooling kernel with unequal taps ({w.min():g}..{w.max():g}) has no "
+                                 "counterpart; neurokit's pool2d has one weight on every tap"])
             conns.append({"kind": "pool2d", "source": src_name, "target": pname, "sign": "mixed", "weight_exp": 0,
                           "weight": float(w[0]), "kernel_size": _pair(layer, "kernelSize", 1),
-                          "stride": _pair(layer, "stride", 1), "padding": _pair(layer, "padding", 0)})
+                          "stride": _pair(layer, "stride", 1), "padding": _pair(layer, "padding", 0),
+                          "dilation": _pair(layer, "dilation", 1)})
         pops.append(pop)
         prev = (pname, shape)
     if len(pops) < 2:
@@ -387,8 +391,9 @@ def _export_layers(net: Network) -> list[dict]:
                          padding=_arr(conn.padding), dilation=_arr(conn.dilation), groups=np.int64(conn.groups),
                          inChannels=np.int64(k.shape[1] * conn.groups), outChannels=np.int64(k.shape[0]))
         elif conn.kind == "pool2d":
-            layer.update(type="pool", weight=np.asarray([conn.weight], np.float32),
-                         kernelSize=_arr(conn.kernel_size), stride=_arr(conn.stride), padding=_arr(conn.padding))
+            k = _arr(conn.kernel_size)
+            layer.update(type="pool", weight=np.full((1, 1, *k), conn.weight * conn.signed, np.float32), kernelSize=k,
+                         stride=_arr(conn.stride), padding=_arr(conn.padding), dilation=_arr(conn.dilation))
         else:
             signed = w * conn.signed
             layer.update(type="dense_rec" if rec is not None else "dense",
