@@ -385,7 +385,7 @@ def _export_layers(net: Network) -> list[dict]:
         if getattr(conn, "weight_exp", 0) not in (0, None):
             problems.append(f"connections[{conn.label}].weight_exp: netx weights have exponent 0")
         if conn.kind == "conv2d":
-            k = np.asarray(conn.weights, np.float64)
+            k = np.asarray(conn.weights, np.float64) * conn.signed
             layer.update(type="conv", weight=_check_ints(k, conn, problems)[..., None].astype(np.float32),
                          kernelSize=np.asarray(k.shape[2:], np.int64), stride=_arr(conn.stride),
                          padding=_arr(conn.padding), dilation=_arr(conn.dilation), groups=np.int64(conn.groups),
