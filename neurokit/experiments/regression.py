@@ -100,7 +100,7 @@ def _scale(xtr, ytr, xte, yte, scale_y: bool = True):
 DEFAULTS = dict(dt_ms=1.0, presentation_ms=64.0, rest_ms=2.0, max_rate_hz=250.0, ttfs_t0_ms=0.0, ttfs_delta_ms=10.0,
                 neurons_per_value=10, sigma=0.08, hidden=64, v_th=1.0, hidden_tau_syn_ms=4.0,
                 hidden_tau_m_ms=8.0, out_tau_syn_ms=4.0, out_tau_m_ms=8.0, li_tau_syn_ms=4.0, li_tau_m_ms=64.0,
-                rate_outputs=8, population_outputs=8, answer_ms=18.0, late_weight=1.0, iterations=300, lr=0.01, batch=128)
+                rate_outputs=8, population_outputs=8, answer_ms=18.0, late_weight=1.0, bernoulli_draws=16, check_every=20, first_spike_beta=12.0, iterations=300, lr=0.01, batch=128)
 
 
 def out_size(decoder: str, cfg: dict) -> int:
@@ -160,7 +160,7 @@ def _list(b, n):
 
 
 # -- the PyTorch twin of the IR's float dynamics -------------------------------------------------
-def _torch_model(net, decoder: str):
+def _torch_model(net, decoder: str, cfg: dict = DEFAULTS):
     import torch
 
     class Spike(torch.autograd.Function):
@@ -227,8 +227,8 @@ def _torch_model(net, decoder: str):
             elif decoder == "rate":
                 f = s_o.sum(2) / P
             else:  # expected first-crossing time, in windows: Σ_t Π_{t'≤t} (1 − σ(β·(v_t' − v_th)))
-                # (exactly the first spike's step as β → ∞; β = 4 per volt gives the gradient a slope)
-                still_silent = torch.cumprod(1 - torch.sigmoid(4.0 * (v_o - out.v_th)), 2)
+                # (exactly the first spike's step as β → ∞; `first_spike_beta` per volt gives the gradient a slope)
+                still_silent = torch.cumprod(1 - torch.sigmoid(cfg["first_spike_beta"] * (v_o - out.v_th)), 2)
                 f = still_silent.sum(2) / P
             return f @ self.ro_w + self.ro_b
 
@@ -241,29 +241,45 @@ def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dic
 
     torch.set_num_threads(1)  # the loops are small: one thread is 20x faster than two here
     torch.manual_seed(seed)
-    model = _torch_model(net, decoder)
+    model = _torch_model(net, decoder, cfg)
     # an li output integrates its input over ~1/δv steps: its weights and bias take steps δv times
     # smaller, or V(t_end) runs away by tens of volts per step and the sigmoid votes saturate
     dv = net.population("out").neuron.voltage_decay_per_step(net.dt_ms)
     slow = dv if not net.population("out").neuron.spiking else 1.0
     rest = [p for n, p in model.named_parameters() if n not in ("w2", "b2")]
     opt = torch.optim.Adam([{"params": rest}, {"params": [model.w2, model.b2], "lr": cfg["lr"] * slow}], lr=cfg["lr"])
-    X = torch.tensor(spikes, dtype=torch.float32)
+    draws = [torch.tensor(d, dtype=torch.float32) for d in (spikes if isinstance(spikes, list) else [spikes])]
+    X = draws[0]
     Y = torch.tensor(y, dtype=torch.float32)
     rng = np.random.default_rng(seed)
-    losses = []
-    for it in range(cfg["iterations"]):
-        idx = torch.as_tensor(rng.choice(len(X), min(cfg["batch"], len(X)), replace=False))
-        s_h, s_o, v_o = model(X[idx])
+    # early stopping: a fifth of the training split is held out (never the test split); the weights
+    # with the lowest validation MSE, checked every `check_every` steps, are the ones kept
+    order = rng.permutation(len(X))
+    n_val = max(1, len(X) // 5)
+    val, fit = torch.as_tensor(order[:n_val]), order[n_val:]
+    best, best_loss, losses, val_losses = None, np.inf, [], []
+    for it in range(cfg["iterations"] + 1):
+        if it % cfg["check_every"] == 0 or it == cfg["iterations"]:
+            with torch.no_grad():
+                _, s_o, v_o = model(X[val])
+                vl = float(torch.mean((model.decode(s_o, v_o) - Y[val]) ** 2))
+            val_losses.append(vl)
+            if vl < best_loss:
+                best_loss, best = vl, {k: v.detach().clone() for k, v in model.state_dict().items()}
+        if it == cfg["iterations"]:
+            break
+        idx = torch.as_tensor(rng.choice(fit, min(cfg["batch"], len(fit)), replace=False))
+        s_h, s_o, v_o = model(draws[it % len(draws)][idx])  # Bernoulli: a fresh draw of the input each step
         loss = torch.mean((model.decode(s_o, v_o) - Y[idx]) ** 2)
         if decoder == "first_spike":  # the answer must come early: first spikes after `answer_ms` cost
-            still_silent = torch.cumprod(1 - torch.sigmoid(4.0 * (v_o - net.population("out").neuron.v_th)), 2)
+            still_silent = torch.cumprod(1 - torch.sigmoid(cfg["first_spike_beta"] * (v_o - net.population("out").neuron.v_th)), 2)
             late = still_silent[:, :, net.steps(cfg["answer_ms"]):].sum(2) / net.steps_per_sample
             loss = loss + cfg["late_weight"] * late.mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
         losses.append(float(loss.detach()))
+    model.load_state_dict(best)
     trained = build_network(net.metadata["encoder"], decoder, net.metadata["n_values"], cfg,
                             model.w1.detach().numpy(), model.b1.detach().numpy(),
                             model.w2.detach().numpy(), model.b2.detach().numpy())
@@ -310,7 +326,9 @@ def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=N
     xtr, ytr, xte, yte = data or load_task(task, seed)
     net = build_network(encoder, decoder, xtr.shape[1], cfg, seed=seed)
     net = net.model_copy(update={"metadata": {"encoder": encoder, "n_values": int(xtr.shape[1])}})
-    spikes = np.asarray(input_spikes(net, xtr, seed, "float")[0:len(xtr)], dtype=np.float32)
+    draws = cfg["bernoulli_draws"] if encoder == "bernoulli" else 1  # random inputs: train on several draws
+    spikes = [np.asarray(input_spikes(net, xtr, seed * 1000 + 1 + k if k else seed, "float")[0:len(xtr)],
+                         dtype=np.float32) for k in range(draws)]
     trained, losses = train_network(net, decoder, spikes, ytr, cfg, seed)
     train_s = time.perf_counter() - t0
     rtr, rte = deployed_run(trained, xtr, seed), deployed_run(trained, xte, seed + 1000)
@@ -358,12 +376,17 @@ def ann_reference(task: str, seed: int, hidden: int, data=None) -> dict:
     from sklearn.neural_network import MLPRegressor
 
     xtr, ytr, xte, yte = data or load_task(task, seed)
-    mlp = MLPRegressor(hidden_layer_sizes=(hidden,), activation="relu", max_iter=3000, random_state=seed,
-                       early_stopping=False, learning_rate_init=0.003).fit(xtr, ytr)
+    from sklearn.model_selection import GridSearchCV
+
+    # L2 strength chosen by 5-fold cross-validation on the training split (L-BFGS, full batch)
+    grid = GridSearchCV(MLPRegressor(hidden_layer_sizes=(hidden,), activation="relu", solver="lbfgs", max_iter=5000,
+                                     random_state=seed), {"alpha": [1e-4, 1e-2, 1.0, 10.0]}, cv=5,
+                        scoring="neg_mean_squared_error").fit(xtr, ytr)
+    mlp = grid.best_estimator_
     lin = LinearRegression().fit(xtr, ytr)
     macs = xtr.shape[1] * hidden + hidden
     p, q = mlp.predict(xte), lin.predict(xte)
-    return {"seed": seed, "hidden": hidden, "mse": float(mean_squared_error(yte, p)), "r2": float(r2_score(yte, p)),
+    return {"seed": seed, "hidden": hidden, "alpha": grid.best_params_["alpha"], "mse": float(mean_squared_error(yte, p)), "r2": float(r2_score(yte, p)),
             "linear_mse": float(mean_squared_error(yte, q)), "linear_r2": float(r2_score(yte, q)), "macs": macs,
             "joules": {k: macs * v for k, v in E_MAC_J.items()}}
 
