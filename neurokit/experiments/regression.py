@@ -64,7 +64,7 @@ def load_task(task: str, seed: int, n: int | None = None):
         return _scale(d.data[tr], d.target[tr], d.data[te], d.target[te])
     if task == "mackey-glass":
         n = n or 600
-        s = mackey_glass(n * 6 + 100, x0=1.2 + 0.05 * seed)
+        s = mackey_glass(300 + 3 * n + 30, x0=1.2 + 0.05 * seed)
         lags, ahead = (18, 12, 6, 0), 6
         t = np.arange(300, len(s) - ahead, 3)[:n]
         x = np.stack([s[t - lag] for lag in lags], axis=1)
@@ -496,6 +496,8 @@ def run(args, out) -> int:
         raise DataError(f"--seeds must be comma-separated integers, got {args.seeds!r}") from None
     if not seeds:
         raise DataError("--seeds needs at least one seed")
+    if args.samples is not None and args.samples < 10:
+        raise DataError(f"--samples must be at least 10 (a fifth is the test split), got {args.samples}")
     cfg = dict(DEFAULTS, hidden=args.hidden, iterations=args.iterations, presentation_ms=args.presentation_ms)
     t0 = time.perf_counter()
     results = regression(args.task, list(args.encoders), list(args.decoders), seeds, cfg,
