@@ -97,13 +97,20 @@ def _runnable(cmd: Command, outputs: dict[str, str]) -> list[str] | None:
     return [outputs.get(w, w) for w in words]
 
 
+# the regression experiment trains one network per encoder x decoder: one pair, a few steps
+REGRESSION = {"--encoders": "periodic", "--decoders": "membrane", "--iterations": "3", "--hidden": "8"}
+
+
 def _scaled(words: list[str]) -> list[str]:
     out = list(words)
     for k, word in enumerate(out[:-1]):
         if word in SCALE:
             out[k + 1] = str(min(int(out[k + 1]), SCALE[word]))
-        elif word == "--seeds":
+        elif word in ("--seeds", "--encoders", "--decoders"):
             out[k + 1] = out[k + 1].split(",")[0]
+    if out[1:3] == ["experiment", "regression"]:
+        out += [x for flag, value in REGRESSION.items() if flag not in out for x in (flag, value)]
+        out += [] if "--no-energy" in out else ["--no-energy"]
     return out
 
 
