@@ -468,17 +468,21 @@ def plot(results: dict) -> bytes:
 
 
 def register(sub) -> None:
-    from neurokit.cli.common import comma_list
+    from neurokit.cli.common import comma_list, count, positive_float
 
     p = sub.add_parser(NAME, help="real values in and out: encoders × decoders, MSE, response time, energy")
-    p.add_argument("--task", choices=TASKS, default="sine")
-    p.add_argument("--encoders", type=comma_list(str, ENCODERS, "encoders"), default=ENCODERS)
-    p.add_argument("--decoders", type=comma_list(str, DECODERS, "decoders"), default=DECODERS)
-    p.add_argument("--seeds", default="0", help="comma-separated seeds")
-    p.add_argument("--hidden", type=int, default=DEFAULTS["hidden"], help="hidden LIF neurons")
-    p.add_argument("--iterations", type=int, default=DEFAULTS["iterations"], help="Adam steps")
-    p.add_argument("--presentation-ms", type=float, default=DEFAULTS["presentation_ms"])
-    p.add_argument("--samples", type=int, default=None, help="samples of the task (train + test; default: task's own)")
+    p.add_argument("--task", choices=TASKS, default="sine", help="the task (default: %(default)s)")
+    p.add_argument("--encoders", type=comma_list(str, ENCODERS, "encoders"), default=ENCODERS,
+                   help=f"comma-separated, of {','.join(ENCODERS)} (default: all)")
+    p.add_argument("--decoders", type=comma_list(str, DECODERS, "decoders"), default=DECODERS,
+                   help=f"comma-separated, of {','.join(DECODERS)} (default: all)")
+    p.add_argument("--seeds", type=comma_list(int, what="seeds"), default=(0,),
+                   help="comma-separated seeds (default: 0)")
+    p.add_argument("--hidden", type=count, default=DEFAULTS["hidden"], help="hidden LIF neurons (default: %(default)s)")
+    p.add_argument("--iterations", type=count, default=DEFAULTS["iterations"], help="Adam steps (default: %(default)s)")
+    p.add_argument("--presentation-ms", type=positive_float, default=DEFAULTS["presentation_ms"],
+                   help="time each sample is shown, ms (default: %(default)s)")
+    p.add_argument("--samples", type=count, default=None, help="samples of the task (train + test; default: task's own)")
     p.add_argument("--no-energy", action="store_true", help="skip the energy estimates")
     p.add_argument("--out", required=True, help="directory for regression.json and regression.png")
     p.add_argument("--json", action="store_true", help="print the results on stdout")
@@ -490,12 +494,7 @@ def run(args, out) -> int:
     from neurokit.cli.common import print_json
     from neurokit.errors import DataError
 
-    try:
-        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    except ValueError:
-        raise DataError(f"--seeds must be comma-separated integers, got {args.seeds!r}") from None
-    if not seeds:
-        raise DataError("--seeds needs at least one seed")
+    seeds = list(args.seeds)
     if args.samples is not None and args.samples < 10:
         raise DataError(f"--samples must be at least 10 (a fifth is the test split), got {args.samples}")
     cfg = dict(DEFAULTS, hidden=args.hidden, iterations=args.iterations, presentation_ms=args.presentation_ms)
