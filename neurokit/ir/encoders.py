@@ -41,14 +41,19 @@ from pydantic import Field
 from neurokit.ir.base import IRModel
 
 
-class RateEncoder(IRModel):
-    kind: Literal["poisson", "bernoulli"] = "poisson"
-    max_rate_hz: float = Field(gt=0, description="rate of an input of value 1, Hz")
+class _Shown(IRModel):
+    """Every encoder shows a sample for `presentation_ms`, then keeps silent for `rest_ms`."""
+
     presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
     rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
 
 
-class IntegrateFireEncoder(IRModel):
+class RateEncoder(_Shown):
+    kind: Literal["poisson", "bernoulli"] = "poisson"
+    max_rate_hz: float = Field(gt=0, description="rate of an input of value 1, Hz")
+
+
+class IntegrateFireEncoder(_Shown):
     kind: Literal["integrate_fire"] = "integrate_fire"
     threshold: float = Field(1.0, gt=0, description="v above which the input neuron spikes")
     gain: float = Field(1.0, description="current per unit of input value")
@@ -57,39 +62,29 @@ class IntegrateFireEncoder(IRModel):
     fixed_scale: float | None = Field(
         None, gt=0, description="integer units per unit of v in fixed point (1: the values are "
         "Loihi integers already); null: the largest power of two that keeps threshold and currents in range")
-    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
-    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
 
 
-class PeriodicEncoder(IRModel):
+class PeriodicEncoder(_Shown):
     kind: Literal["periodic"] = "periodic"
     max_rate_hz: float = Field(gt=0, description="rate of an input of value 1, Hz")
-    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
-    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
 
 
-class TTFSEncoder(IRModel):
+class TTFSEncoder(_Shown):
     kind: Literal["ttfs"] = "ttfs"
     t0_ms: float = Field(0.0, ge=0, description="spike time of an input of value 1, ms")
     delta_ms: float = Field(gt=0, description="spike time of value 0 minus that of value 1, ms")
-    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
-    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
 
 
-class GaussianEncoder(IRModel):
+class GaussianEncoder(_Shown):
     kind: Literal["gaussian"] = "gaussian"
     neurons_per_value: int = Field(ge=2, description="tuning curves per input value")
     sigma: float = Field(gt=0, description="width of each tuning curve, in units of x")
     max_rate_hz: float = Field(gt=0, description="rate at the centre of a tuning curve, Hz")
     rate: Literal["periodic", "bernoulli"] = "periodic"
-    presentation_ms: float = Field(gt=0, description="time each sample is shown, ms")
-    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
 
 
-class SpikeEncoder(IRModel):
-    kind: Literal["spikes"] = "spikes"
-    presentation_ms: float = Field(gt=0, description="length of each sample's spike array, ms")
-    rest_ms: float = Field(0.0, ge=0, description="silent time after each sample, ms")
+class SpikeEncoder(_Shown):
+    kind: Literal["spikes"] = "spikes"  # presentation_ms: the length of each sample's spike array
 
 
 Encoder = Annotated[Union[RateEncoder, IntegrateFireEncoder, PeriodicEncoder, TTFSEncoder, GaussianEncoder, SpikeEncoder],
