@@ -143,3 +143,13 @@ def test_lava_dl_netx_loads_what_neurokit_exports(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split("\n")[-2] == "3 ['Input', 'Conv', 'Conv']"
+
+
+def test_tinynet_through_nir(tmp_path):
+    """A netx conv net with a bias per channel goes on to NIR (one Conv2d bias per channel) and
+    comes back the same network."""
+    from neurokit.interop.nir import from_nir, write_nir
+
+    net = read_netx(TINY / "tiny.net")
+    write_nir(net, tmp_path / "tiny.nir")
+    assert network_to_dict(from_nir(tmp_path / "tiny.nir", dt_ms=None)) == network_to_dict(net)

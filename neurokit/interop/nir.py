@@ -948,7 +948,7 @@ def to_nir(net):
                                                     metadata=_meta(hint))))
         elif c.kind == "conv2d":
             k = c.kernel * c.signed
-            b = np.full(k.shape[0], _bias_value(pops[tgt], units[tgt])) if carries else np.zeros(k.shape[0])
+            b = _channel_bias(bias_values(tgt, pops[tgt].size), k.shape[0], c.label) if carries else np.zeros(k.shape[0])
             chain.append((fresh(c.label), nir.Conv2d(
                 input_shape=tuple(shape[src][1:]), weight=k, stride=_pair(c.stride, "stride"),
                 padding=_pair(c.padding, "padding"), dilation=_pair(c.dilation, "dilation"), groups=c.groups,
@@ -1000,6 +1000,15 @@ def to_nir(net):
         return nir.NIRGraph(nodes=nodes, edges=edges, metadata=meta, type_check=True)
     except (ValueError, AssertionError) as e:
         raise SpecError([f"nir rejects the graph: {e}"], f"network {net.name!r} (to NIR)") from None
+
+
+def _channel_bias(per_neuron: np.ndarray, channels: int, label: str) -> np.ndarray:
+    """NIR's Conv2d has one bias per output channel: the neurons' biases, if equal within each."""
+    rows = per_neuron.reshape(channels, -1)
+    if np.any(rows != rows[:, :1]):
+        raise SpecError([f"connections[{label}]: the biases of its target differ within a channel; NIR's Conv2d "
+                         "carries one bias per output channel"])
+    return rows[:, 0].copy()
 
 
 def _bias_value(pop, unit: float) -> float:
