@@ -46,7 +46,7 @@ def import_network(path, *, dt_ms: float | None = None, steps: int = 32, name: s
         from neurokit.interop.nir import from_nir
 
         if dt_ms is None:
-            raise SpecError(["dt_ms: a NIR graph is in continuous time; give the step to simulate it with"])
+            raise SpecError(["dt_ms (--dt-ms): a NIR graph is in continuous time; give the step to simulate it with"])
         return from_nir(path, dt_ms=dt_ms, presentation_steps=steps, name=name)
     raise SpecError([f"{path}: import reads .net (lava-dl netx) or .nir (NIR) files"])
 
@@ -58,17 +58,22 @@ def export(net, path, to: str | None = None) -> Path:
 
     path = Path(path)
     to = to or {".net": "netx", ".nir": "nir"}.get(path.suffix)
+    if to not in ("netx", "nir"):
+        raise SpecError([f"{path}: export writes netx (.net) or nir (.nir); say which with to="])
+    atomic_write_bytes(path, export_bytes(net, to))
+    return path
+
+
+def export_bytes(net, to: str) -> bytes:
+    """The whole file `export` writes, in format `to` ('netx' or 'nir'), checked before any byte
+    is written."""
     if to == "netx":
         from neurokit.interop.netx import netx_bytes
 
-        atomic_write_bytes(path, netx_bytes(net))
-    elif to == "nir":
-        from neurokit.interop.nir import nir_bytes
+        return netx_bytes(net)
+    from neurokit.interop.nir import nir_bytes
 
-        atomic_write_bytes(path, nir_bytes(net))
-    else:
-        raise SpecError([f"{path}: export writes netx (.net) or nir (.nir); say which with to="])
-    return path
+    return nir_bytes(net)
 
 
 def dataset(spec: str, split: str = "test", *, samples: int | None = None, classes=None, seed: int = 0,

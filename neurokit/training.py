@@ -137,8 +137,8 @@ class Evaluation:
 
 def predict(counts: np.ndarray, classes: list[int], readout: Readout | None = None) -> list[int | None]:
     """The class of each sample (None when the population stayed silent): the group that fired
-    most (class_groups), or the class whose labelled neurons fired most on average
-    (label_assignment)."""
+    most (class_groups), the class whose labelled neurons fired most on average
+    (label_assignment), or the neuron that fired most (argmax: its own classes, not `classes`)."""
     if readout is not None and readout.kind == "argmax":
         votes = counts
         classes = argmax_classes(readout, counts.shape[1])

@@ -39,9 +39,9 @@ def register(sub) -> None:
 def _import(args) -> int:
     from pathlib import Path
 
+    from neurokit import api
     from neurokit.cli.common import output_file
     from neurokit.errors import SpecError
-    from neurokit.ir import network_to_dict
     from neurokit.outputs import YAML_HEADER
 
     model = Path(args.model)
@@ -50,17 +50,8 @@ def _import(args) -> int:
     if Path(args.out).suffix not in (".yaml", ".yml", ".json"):
         raise SpecError([f"--out {args.out}: a network file ends in .yaml, .yml or .json"])
     with output_file(args.out, "--out", inputs=[args.model]) as out:
-        if model.suffix == ".net":
-            from neurokit.interop.netx import read_netx
-
-            net = read_netx(model, dt_ms=args.dt_ms or 1.0, steps=args.steps, name=args.name, gain=args.gain,
-                            offset=args.offset)
-        else:
-            from neurokit.interop.nir import from_nir
-
-            if args.dt_ms is None:
-                raise SpecError(["--dt-ms: a NIR graph is in continuous time; give the step to simulate it with"])
-            net = from_nir(model, dt_ms=args.dt_ms, presentation_steps=args.steps, name=args.name)
+        net = api.import_network(model, dt_ms=args.dt_ms, steps=args.steps, name=args.name, gain=args.gain,
+                                 offset=args.offset)
         out.commit(_network_text(net, Path(args.out).suffix, f"{YAML_HEADER} import from {model.name}"))
     sizes = ", ".join(f"{p.name}={p.size}" for p in net.populations)
     print(f"{args.out}: {net.name} ({sizes}; {len(net.connections)} connections), {net.steps_per_sample} steps "
@@ -69,32 +60,20 @@ def _import(args) -> int:
 
 
 def _network_text(net, suffix: str, header: str) -> bytes:
-    import json
+    from neurokit.ir.io import network_text
 
-    import yaml
-
-    from neurokit.ir import network_to_dict
-
-    data = network_to_dict(net)
-    if suffix == ".json":
-        data["metadata"] = {**data.get("metadata", {}), "written_by": header.lstrip("# ")}
-        return json.dumps(data, indent=1).encode()
-    return (header + "\n" + yaml.safe_dump(data, sort_keys=False, width=100)).encode()
+    if suffix == ".json":  # JSON has no comments: the mark goes into the metadata
+        net = net.model_copy(update={"metadata": {**net.metadata, "written_by": header.lstrip("# ")}})
+        return network_text(net, suffix).encode()
+    return (header + "\n" + network_text(net, suffix)).encode()
 
 
 def _export(args) -> int:
+    from neurokit import api
     from neurokit.cli.common import output_file
-    from neurokit.trained import load_any
 
     with output_file(args.out, "--out", inputs=[args.net]) as out:
-        net = load_any(args.net)
-        if args.to == "netx":
-            from neurokit.interop.netx import netx_bytes
-
-            out.commit(netx_bytes(net))
-        else:
-            from neurokit.interop.nir import nir_bytes
-
-            out.commit(nir_bytes(net))
+        net = api.load(args.net)
+        out.commit(api.export_bytes(net, args.to))
     print(f"{args.out}: {net.name} as {args.to}")
     return 0

@@ -120,7 +120,9 @@ def readout_classes(net, given: list[int] | None) -> tuple[list[int] | None, lis
 
     trained = net.readout.classes if net.readout is not None else None
     if net.readout is not None and net.readout.kind == "argmax" and trained is None:  # an imported classifier
-        trained = list(range(net.population(net.readout.population).size))
+        from neurokit.training import argmax_classes
+
+        trained = argmax_classes(net.readout, net.population(net.readout.population).size)
     if not trained or given is None:
         return trained or given, trained or given
     unknown = [c for c in given if c not in trained]

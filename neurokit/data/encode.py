@@ -41,9 +41,7 @@ class RateInputs:
                             f"{inp.size} neurons")
         enc = inp.encoder
         n, T = len(flat_samples), net.steps_per_sample
-        held = 2 * memory.DRIVE_CHUNK if blocks else n  # the engine's chunk being simulated and the next
-        memory.check(memory.run_bytes(n, inp.size, T, sum(p.size for p in net.neuron_populations), rasters, held),
-                     f"{n} samples x {T} steps of network {net.name!r}")
+        check_run_memory(net, n, rasters, held=2 * memory.DRIVE_CHUNK if blocks else n)
         self.p = spike_probability(flat_samples, enc.kind, enc.max_rate_hz, net.dt_ms)
         self.rng = np.random.default_rng(seed)
         self.on = net.presentation_steps
@@ -106,7 +104,7 @@ def integrate_fire_spikes(net: Network, flat_samples: np.ndarray, precision: str
         scale = enc.fixed_scale or _if_scale(enc)
         where = f"populations[{net.input_population.name}].encoder"
         vth = fx.threshold_to_fixed(enc.threshold * scale, f"{where}.threshold") << fx.VTH_SHIFT
-        current = _bias_v_units(current * scale * (1 << fx.VTH_SHIFT), f"{where}.gain/offset")
+        current = fx.bias_v_units(current * scale * (1 << fx.VTH_SHIFT), f"{where}.gain/offset")
         keep = int(fx.DECAY_UNITY - fx.decay_to_fixed(enc.voltage_decay, fx.DV_OFFSET, f"{where}.voltage_decay"))
         vth = int(vth)
     _if_kernels()[precision](np.ascontiguousarray(current), keep, vth, net.presentation_steps, spikes)
@@ -189,23 +187,12 @@ def _if_scale(enc) -> float:
     return float(2.0 ** np.floor(np.log2(top)))
 
 
-def _bias_v_units(bias: np.ndarray, what: str) -> np.ndarray:
-    """Each value as Loihi holds a bias: mantissa (13-bit signed) << exponent (0..7), the smallest
-    exponent that fits, vectorised neurokit.quant.fixed.bias_to_fixed."""
-    from neurokit.errors import QuantizationError
-    from neurokit.quant import fixed as fx
-
-    out = np.zeros(bias.shape, np.int64)
-    todo = np.ones(bias.shape, bool)
-    for e in range(fx.BIAS_EXP_MAX + 1):
-        mant = np.rint(bias / 2**e).astype(np.int64)
-        fits = todo & (np.abs(mant) <= fx.BIAS_MANT_MAX)
-        out[fits] = mant[fits] << e
-        todo &= ~fits
-    if todo.any():
-        raise QuantizationError(f"{what}: current {bias[todo].flat[0] / 64:.6g} exceeds the bias range "
-                                f"({fx.BIAS_MANT_MAX} << {fx.BIAS_EXP_MAX})")
-    return out
+def check_run_memory(net: Network, n: int, rasters: bool, held: int) -> None:
+    """Refuse a run of `n` samples over the memory limit before anything is allocated; `held`
+    samples of input spikes exist at once (the engine's two chunks, or all of them)."""
+    memory.check(memory.run_bytes(n, net.input_population.size, net.steps_per_sample,
+                                  sum(p.size for p in net.neuron_populations), rasters, held),
+                 f"{n} samples x {net.steps_per_sample} steps of network {net.name!r}")
 
 
 def input_spikes(net: Network, flat_samples: np.ndarray, seed: int, precision: str, *, rasters: bool = False):
@@ -217,8 +204,7 @@ def input_spikes(net: Network, flat_samples: np.ndarray, seed: int, precision: s
         return RateInputs(net, flat_samples, seed, rasters=rasters)
     inp = net.input_population
     n = len(flat_samples)
-    memory.check(memory.run_bytes(n, inp.size, net.steps_per_sample, sum(p.size for p in net.neuron_populations),
-                                  rasters, n), f"{n} samples x {net.steps_per_sample} steps of network {net.name!r}")
+    check_run_memory(net, n, rasters, held=n)
     if enc.kind in ("integrate_fire", "periodic", "ttfs", "gaussian"):
         per_value = enc.neurons_per_value if enc.kind == "gaussian" else 1
         if flat_samples.shape[1] * per_value != inp.size:

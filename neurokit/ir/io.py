@@ -217,15 +217,18 @@ def network_to_dict(net: Network) -> dict:
     return net.model_dump(mode="json", exclude_none=True)
 
 
+def network_text(net: Network, suffix: str) -> str:
+    """The file's text: JSON for '.json', YAML otherwise."""
+    data = network_to_dict(net)
+    if suffix == ".json":
+        return json.dumps(data, indent=1)
+    return yaml.safe_dump(data, sort_keys=False, width=100)
+
+
 def save_network(net: Network, path: str | Path) -> Path:
     """Write atomically (temporary file, then rename); the format follows the suffix."""
     path = Path(path)
-    data = network_to_dict(net)
-    if path.suffix == ".json":
-        text = json.dumps(data, indent=1)
-    else:
-        text = yaml.safe_dump(data, sort_keys=False, width=100)
-    atomic_write_text(path, text)
+    atomic_write_text(path, network_text(net, path.suffix))
     return path
 
 

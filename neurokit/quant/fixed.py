@@ -99,6 +99,23 @@ def bias_to_fixed(bias_v_units, what: str):
     )
 
 
+def bias_v_units(bias_v_units: np.ndarray, what: str) -> np.ndarray:
+    """bias_to_fixed for each value on its own (its smallest exponent, not one shared by all):
+    the value Loihi adds to v, mantissa << exponent, as int64 (the integrate-and-fire encoder's
+    per-input currents)."""
+    out = np.zeros(bias_v_units.shape, np.int64)
+    todo = np.ones(bias_v_units.shape, bool)
+    for e in range(BIAS_EXP_MAX + 1):
+        mant = np.rint(bias_v_units / 2**e).astype(np.int64)
+        fits = todo & (np.abs(mant) <= BIAS_MANT_MAX)
+        out[fits] = mant[fits] << e
+        todo &= ~fits
+    if todo.any():
+        raise QuantizationError(f"{what}: current {bias_v_units[todo].flat[0] / 64:.6g} exceeds the bias range "
+                                f"({BIAS_MANT_MAX} << {BIAS_EXP_MAX})")
+    return out
+
+
 def theta_to_fixed(theta: np.ndarray, scale: float, what: str) -> np.ndarray:
     """Threshold offsets θ (IR voltage units) -> the 24-bit θ register in v units (θ · scale << 6),
     0..UV_MAX − 1 (Lava's adaptive model caps θ there); a larger θ would wrap, so it raises."""
