@@ -4,15 +4,16 @@ An Engine keeps its state between calls, exactly as one long Lava run does: call
 twice on halves of the samples gives what one call on all of them gives. `run_network` is the
 one-shot form the runner uses (a fresh Engine, like a fresh Lava runtime).
 
-Samples go through in chunks (bounded memory for the precomputed input drive): per chunk the
-input connections' outputs for every step are computed in parallel, then the neurons are
-stepped (schedule.py decides what may run in parallel).
+Samples go through in chunks: per chunk the input spikes are drawn and turned into lists of
+the inputs that spike at each step (or, when they are dense, into the input connections'
+outputs by one matrix product), then the neurons are stepped (schedule.py decides what may run
+in parallel).
 """
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -27,6 +28,20 @@ from neurokit.quant import CompiledParams
 
 CHUNK_SAMPLES = DRIVE_CHUNK  # samples whose input drive is computed at once (memory.py counts it)
 GEMM_DENSITY = 0.05  # input spikes per (input, step) above which one matrix product beats the scatter kernel
+
+
+class ChunkInput(NamedTuple):
+    """A chunk's input as run_samples takes it: spike lists (ptr, idx: kernels.spike_lists) with
+    `drive` an empty [n, P, 0], or the input connections' outputs `drive` [n, P, slots] with
+    ptr = [0] (no lists)."""
+
+    drive: np.ndarray
+    ptr: np.ndarray
+    idx: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.drive.shape[0]
 
 
 class Engine:
@@ -66,16 +81,16 @@ class Engine:
         return {"counts": split(counts), "rasters": kept.rasters(L) if rasters else None,
                 "recorded": kept.recorded(L, record) if record else None, "theta": theta}
 
-    def _drive(self, inputs, a: int, b: int) -> np.ndarray:
-        """Outputs of the input connections at every step of samples a..b−1 [b − a, P, slots]."""
+    def _drive(self, inputs, a: int, b: int) -> ChunkInput:
+        """Samples a..b−1's input: spike lists, or for dense spikes the input connections' outputs
+        at every step [b − a, P, slots] (one matrix product, _drive_gemm)."""
         L = self.layout
         block = np.ascontiguousarray(inputs[a:b], dtype=bool)  # drawn here when inputs are RateInputs
         if self._gemm is not None and block.mean() >= GEMM_DENSITY:
-            return self._drive_gemm(block)
-        drive = np.zeros((b - a, L.steps_per_sample, L.n_slots), np.int64 if L.fixed else np.float64)
-        kernels.input_drive(block, kernels.spike_words(block), drive, L.weights, L.w_off, L.n_tgt,
-                            L.exp, L.slot, L.src)
-        return drive
+            return ChunkInput(self._drive_gemm(block), np.zeros(1, np.int64), np.zeros(0, np.int64))
+        ptr, idx = kernels.spike_lists(kernels.spike_words(block), L.steps_per_sample)
+        empty = np.zeros((b - a, L.steps_per_sample, 0), np.int64 if L.fixed else np.float64)
+        return ChunkInput(empty, ptr, idx)
 
     @cached_property
     def _gemm(self) -> list | None:

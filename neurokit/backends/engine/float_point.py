@@ -109,27 +109,26 @@ def theta_decay(theta, keep):
 
 
 @njit(inline="always")
-def lif_step(st_u, st_v, st_refr, st_theta, n, a_in, prm):
-    """One NeurokitLIF float step of neuron n; returns the spike.
+def lif_step_all(st_u, st_v, st_refr, st_theta, a_in, prm, spikes):
+    """One NeurokitLIF float step of every neuron; spikes[n] ← neuron n's spike.
 
         u ← u·(1 − δu) + a_in          v ← v·(1 − δv) + u + bias
         if refractory > 0:  v ← 0, refractory ← refractory − 1
         θ ← θ·(1 − δθ);  spike = v > vth + θ;  on a spike: v ← 0, refractory ← R, θ ← θ + θ₊
-    """
+
+    Lava's operations in Lava's order, without branches (so that the loop vectorizes)."""
     u_keep, v_keep, vth, bias, refractory, theta_plus, theta_keep = prm
-    u = st_u[n] * u_keep[n]
-    u += a_in
-    st_u[n] = u
-    v = st_v[n] * v_keep[n] + u + bias[n]
-    if st_refr[n] > 0:
-        v = 0.0
-        st_refr[n] -= 1
-    theta = theta_decay(st_theta[n], theta_keep[n])
-    spike = v > vth[n] + theta
-    if spike:
-        v = 0.0
-        st_refr[n] = refractory[n]
-        theta += theta_plus[n]
-    st_v[n] = v
-    st_theta[n] = theta
-    return spike
+    for n in range(st_u.shape[0]):
+        u = st_u[n] * u_keep[n]
+        u += a_in[n]
+        st_u[n] = u
+        v = st_v[n] * v_keep[n] + u + bias[n]
+        refractory_now = st_refr[n] > 0
+        v = 0.0 if refractory_now else v
+        refr = st_refr[n] - (1 if refractory_now else 0)
+        theta = theta_decay(st_theta[n], theta_keep[n])
+        spike = v > vth[n] + theta
+        st_v[n] = 0.0 if spike else v
+        st_refr[n] = refractory[n] if spike else refr
+        st_theta[n] = theta + theta_plus[n] if spike else theta
+        spikes[n] = spike

@@ -5,13 +5,12 @@
     a_in(t)             = Σ_c Dense_c output at t, in connection order
     at j = 0 (t % P == 1): u, v, refractory ← 0 before the step; θ and the Dense buffers carry on
 
-`input_drive` computes every input-connection output up front (it does not depend on the
-network's state), in parallel over samples; `run_samples` then steps the neurons of samples
-k0..k1 in order. One code path serves both precisions: `lif_step`, `dense_output` and
-`add_input` resolve, by dtype, to fixed_point (int64) or float_point (float64).
-
-A learning kernel will reuse these pieces: step one sample with `run_samples`' loop body, then
-update traces and weights at the epoch boundaries.
+The input connections' outputs reach `run_samples` in one of two forms (`ChunkInput`): as
+lists of the inputs that spike at each step, added where they are needed (sparse rate-coded
+inputs: nothing of size steps × targets is ever held), or as a drive computed up front by one
+matrix product (dense integrate-and-fire inputs, engine.py). One code path serves both
+precisions: `lif_step_all`, `dense_output` and `add_input` resolve, by dtype, to fixed_point (int64)
+or float_point (float64).
 """
 import numpy as np
 from numba import prange, types
@@ -26,8 +25,8 @@ def _model(t):
     return fixed_point if isinstance(getattr(t, "dtype", t), types.Integer) else float_point
 
 
-def lif_step(u, v, refr, theta, n, a_in, prm):
-    """One neuron step (fixed_point.lif_step or float_point.lif_step); returns the spike."""
+def lif_step_all(u, v, refr, theta, a_in, prm, spikes):
+    """One step of every neuron (fixed_point or float_point.lif_step_all): vector instructions."""
     raise NotImplementedError("runs inside Numba kernels only")
 
 
@@ -36,55 +35,21 @@ def dense_output(out, w, w_off, n_tgt, active, n_active, exp):
     raise NotImplementedError("runs inside Numba kernels only")
 
 
-def dense_finish(acc, exp):
-    """A Dense sum -> its output (weight exponent and int32 in fixed; as is in float)."""
-    raise NotImplementedError("runs inside Numba kernels only")
-
-
-def resting_theta(theta, keep):
-    """θ after one step of a neuron at rest (u = v = a_in = bias = 0, not refractory, θ ≥ 0):
-    only the decay applies, and v = 0 cannot exceed vth + θ > 0."""
-    raise NotImplementedError("runs inside Numba kernels only")
-
-
 def add_into(a_in, i, x):
     """a_in[i] ← a_in[i] + x, as Lava's InPort adds its Dense outputs."""
     raise NotImplementedError("runs inside Numba kernels only")
 
 
-def is_float(a):
-    """True for float arrays (a constant once compiled)."""
-    raise NotImplementedError("runs inside Numba kernels only")
-
-
-@overload(is_float, inline="always")
-def _is_float(a):
-    answer = _model(a) is float_point
-    return lambda a: answer
-
-
-@overload(lif_step, inline="always")
-def _lif_step(u, v, refr, theta, n, a_in, prm):
-    step = _model(u).lif_step
-    return lambda u, v, refr, theta, n, a_in, prm: step(u, v, refr, theta, n, a_in, prm)
+@overload(lif_step_all, inline="always")
+def _lif_step_all(u, v, refr, theta, a_in, prm, spikes):
+    step = _model(u).lif_step_all
+    return lambda u, v, refr, theta, a_in, prm, spikes: step(u, v, refr, theta, a_in, prm, spikes)
 
 
 @overload(dense_output, inline="always")
 def _dense_output(out, w, w_off, n_tgt, active, n_active, exp):
     fn = _model(out).dense_output
     return lambda out, w, w_off, n_tgt, active, n_active, exp: fn(out, w, w_off, n_tgt, active, n_active, exp)
-
-
-@overload(dense_finish, inline="always")
-def _dense_finish(acc, exp):
-    fn = _model(acc).dense_finish
-    return lambda acc, exp: fn(acc, exp)
-
-
-@overload(resting_theta, inline="always")
-def _resting_theta(theta, keep):
-    fn = _model(theta).theta_decay
-    return lambda theta, keep: fn(theta, keep)
 
 
 @overload(add_into, inline="always")
@@ -94,58 +59,6 @@ def _add_into(a_in, i, x):
     def impl(a_in, i, x):
         a_in[i] = add(a_in[i], x)
     return impl
-
-
-@njit(parallel=True, nogil=True)
-def input_drive(inputs, words, drive, w, w_off, n_tgt, exp, slot, src):
-    """drive[b, j, slot_c + i] = Dense_c output computed from input spikes inputs[b, :, j], for
-    every input connection c (src[c] < 0); drive must be zeroed. Parallel over samples.
-
-    `words` is each sample's spike bytes [n_in·P, padded] read 8 at a time, so that silent
-    stretches cost one test per 8 steps. Spikes are met in order of input index (for each step),
-    which is the order NumPy adds float columns in; float Dense with one target row, which
-    NumPy sums pairwise, gathers its active inputs per step instead."""
-    B, n_in, P = inputs.shape
-    for b in prange(B):
-        for c in range(len(src)):
-            if src[c] < 0 and n_tgt[c] == 1 and is_float(drive):
-                _drive_pairwise(inputs, drive, b, w, w_off[c], slot[c])
-        for k in range(words.shape[1]):
-            word = words[b, k]
-            if word == 0:
-                continue
-            for byte in range(8):
-                if (word >> np.uint64(8 * byte)) & np.uint64(0xFF):
-                    f = 8 * k + byte
-                    i, j = f // P, f % P
-                    for c in range(len(src)):
-                        nt = n_tgt[c]
-                        if src[c] >= 0 or (nt == 1 and is_float(drive)):
-                            continue
-                        row, s0 = w_off[c] + i * nt, slot[c]
-                        for q in range(nt):
-                            drive[b, j, s0 + q] += w[row + q]
-        for c in range(len(src)):
-            if src[c] < 0:
-                for j in range(P):
-                    for q in range(n_tgt[c]):
-                        drive[b, j, slot[c] + q] = dense_finish(drive[b, j, slot[c] + q], exp[c])
-    return drive
-
-
-@njit
-def _drive_pairwise(inputs, drive, b, w, w_off, s0):
-    n_in, P = inputs.shape[1], inputs.shape[2]
-    active = np.empty(n_in, np.int64)
-    out = np.empty(1, drive.dtype)
-    for j in range(P):
-        n_active = 0
-        for i in range(n_in):
-            if inputs[b, i, j]:
-                active[n_active] = i
-                n_active += 1
-        dense_output(out, w, w_off, 1, active, n_active, 0)
-        drive[b, j, s0] = out[0]
 
 
 def spike_words(inputs: np.ndarray) -> np.ndarray:
@@ -161,10 +74,78 @@ def spike_words(inputs: np.ndarray) -> np.ndarray:
 
 
 @njit(nogil=True)
-def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
+def spike_lists(words, P):
+    """Each sample's spikes as spike_words gives them (bytes [n_in·P] read 8 at a time, so that a
+    silent stretch costs one test) -> (ptr [n·P + 1], idx): the inputs spiking at step
+    s = b·P + j of the chunk are idx[ptr[s]:ptr[s + 1]], in order of input index (the order
+    NumPy adds float columns in). Per sample, the byte positions of the spikes are gathered,
+    then sorted by step (counting sort)."""
+    n, n_words = words.shape
+    ptr = np.zeros(n * P + 1, np.int64)
+    ii = np.empty(8 * n_words, np.int64)  # a sample's spikes: input, step
+    jj = np.empty(8 * n_words, np.int64)
+    pos = np.empty(P, np.int64)
+    idx = np.empty(4096, np.int64)
+    for b in range(n):
+        m = 0
+        for k in range(n_words):
+            word = words[b, k]
+            if word:
+                for byte in range(8):  # branch-free: every byte is written, a spike is kept
+                    f = 8 * k + byte
+                    ii[m], jj[m] = f // P, f % P
+                    m += ((word >> np.uint64(8 * byte)) & np.uint64(0xFF)) != 0
+        s0 = b * P
+        for q in range(m):
+            ptr[s0 + jj[q] + 1] += 1
+        for j in range(P):
+            ptr[s0 + j + 1] += ptr[s0 + j]
+            pos[j] = ptr[s0 + j]
+        if ptr[s0 + P] > len(idx):
+            grown = np.empty(max(ptr[s0 + P], 2 * len(idx)), np.int64)
+            grown[:len(idx)] = idx
+            idx = grown
+        for q in range(m):
+            idx[pos[jj[q]]] = ii[q]
+            pos[jj[q]] += 1
+    return ptr, idx[:ptr[-1]]
+
+
+@njit(inline="always")
+def input_outputs(carry, in_ptr, in_idx, s, out, w, w_off, n_tgt, exp, slot, src):
+    """carry[slot_c …] ← the output of every input connection c for the input spikes of chunk
+    step s (0 where none spiked)."""
+    lo, hi = in_ptr[s], in_ptr[s + 1]
+    for c in range(len(src)):
+        if src[c] >= 0:
+            continue
+        s0, nt = slot[c], n_tgt[c]
+        if hi > lo:
+            dense_output(out, w, w_off[c], nt, in_idx[lo:hi], hi - lo, exp[c])
+            for i in range(nt):
+                carry[s0 + i] = out[i]
+        else:
+            for i in range(nt):
+                carry[s0 + i] = 0
+
+
+@njit(nogil=True)
+def last_step_outputs(in_ptr, in_idx, b, P, n_slots, w, w_off, n_tgt, exp, slot, src):
+    """The input connections' outputs from the last step of chunk sample b: what the next
+    sample receives at its first step (schedule.py's carry at a block's start)."""
+    carry = np.zeros(n_slots, w.dtype)
+    out = np.empty(max(1, np.max(n_tgt)), w.dtype)
+    input_outputs(carry, in_ptr, in_idx, b * P + P - 1, out, w, w_off, n_tgt, exp, slot, src)
+    return carry
+
+
+@njit(nogil=True)
+def run_samples(drive, in_ptr, in_idx, b0, b1, u, v, refr, theta, prev, carry, prm,
                 w, w_off, src, n_src, tgt, n_tgt, exp, slot, reset_at, counts, kept):
-    """Step samples b0..b1−1 of `drive` in order, from state (u, v, refr, θ, prev spikes,
+    """Step samples b0..b1−1 of the chunk in order, from state (u, v, refr, θ, prev spikes,
     carry = input-connection outputs due at the next step), updating the state in place.
+    Input connections: from the spike lists (in_ptr, in_idx; spike_lists) when in_ptr has more
+    than one entry, else from drive [samples, P, slots] (drive.shape[1] = P either way).
     counts[b, n] += spikes. `kept` (recording.Kept.args): for a kept sample b and neuron n,
     the spike and u, v, θ after step j go to row (srow[b], nrow[n]), column j of each array
     that is not empty. Neuron n is reset at step reset_at[n] of each sample (0 for all but
@@ -172,12 +153,12 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
     srow, nrow, k_spikes, k_u, k_v, k_theta = kept
     P = drive.shape[1]
     N = u.shape[0]
-    bias, theta_keep = prm[3], prm[6]
     a_in = np.empty(N, u.dtype)
     out = np.empty(max(1, np.max(n_tgt)) if len(n_tgt) else 1, u.dtype)
     active = np.empty(max(1, np.max(n_src)) if len(n_src) else 1, np.int64)
     spikes = np.zeros(N, np.bool_)
     late = np.any(reset_at != 0)
+    lists = len(in_ptr) > 1
     for b in range(b0, b1):
         sr = srow[b]  # this sample's row in the kept arrays, −1: not kept
         for j in range(P):
@@ -196,8 +177,18 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
                 t0, nt = tgt[c], n_tgt[c]
                 if src[c] < 0:
                     s0 = slot[c]
-                    for i in range(nt):
-                        add_into(a_in, t0 + i, carry[s0 + i] if j == 0 else drive[b, j - 1, s0 + i])
+                    if j == 0:
+                        for i in range(nt):
+                            add_into(a_in, t0 + i, carry[s0 + i])
+                    elif not lists:
+                        for i in range(nt):
+                            add_into(a_in, t0 + i, drive[b, j - 1, s0 + i])
+                    else:  # the Dense output of step j − 1's input spikes (none: it adds 0)
+                        lo, hi = in_ptr[b * P + j - 1], in_ptr[b * P + j]
+                        if hi > lo:
+                            dense_output(out, w, w_off[c], nt, in_idx[lo:hi], hi - lo, exp[c])
+                            for i in range(nt):
+                                add_into(a_in, t0 + i, out[i])
                     continue
                 n_active = 0
                 for i in range(n_src[c]):
@@ -209,33 +200,33 @@ def run_samples(drive, b0, b1, u, v, refr, theta, prev, carry, prm,
                 dense_output(out, w, w_off[c], nt, active, n_active, exp[c])
                 for i in range(nt):
                     add_into(a_in, t0 + i, out[i])
+            lif_step_all(u, v, refr, theta, a_in, prm, spikes)
             for n in range(N):
-                if u[n] == 0 and v[n] == 0 and a_in[n] == 0 and refr[n] == 0 and bias[n] == 0 and theta[n] >= 0:
-                    theta[n] = resting_theta(theta[n], theta_keep[n])  # u, v stay 0; no spike
-                    s = False
-                else:
-                    s = lif_step(u, v, refr, theta, n, a_in[n], prm)
-                spikes[n] = s
-                if s and j >= reset_at[n]:  # a neuron's sample window starts at its reset
+                if spikes[n] and j >= reset_at[n]:  # a neuron's sample window starts at its reset
                     counts[b, n] += 1
-                r = nrow[n]
-                if sr >= 0 and r >= 0:  # kept: the values lif_step left, i.e. after u, then v, then θ
-                    if k_spikes.size:
-                        k_spikes[sr, r, j] = s
-                    if k_u.size:
-                        k_u[sr, r, j] = u[n]
-                    if k_v.size:
-                        k_v[sr, r, j] = v[n]
-                    if k_theta.size:
-                        k_theta[sr, r, j] = theta[n]
+            if sr >= 0:  # kept: the values the step left, i.e. after u, then v, then θ
+                for n in range(N):
+                    r = nrow[n]
+                    if r >= 0:
+                        if k_spikes.size:
+                            k_spikes[sr, r, j] = spikes[n]
+                        if k_u.size:
+                            k_u[sr, r, j] = u[n]
+                        if k_v.size:
+                            k_v[sr, r, j] = v[n]
+                        if k_theta.size:
+                            k_theta[sr, r, j] = theta[n]
             prev[:] = spikes
-        carry[:] = drive[b, P - 1]
+        if lists:
+            input_outputs(carry, in_ptr, in_idx, b * P + P - 1, out, w, w_off, n_tgt, exp, slot, src)
+        else:
+            carry[:] = drive[b, P - 1]
 
 
 @njit(parallel=True)
-def run_blocks(drive, starts, ends, u, v, refr, theta, prev, carry, prm,
+def run_blocks(drive, in_ptr, in_idx, starts, ends, u, v, refr, theta, prev, carry, prm,
                w, w_off, src, n_src, tgt, n_tgt, exp, slot, reset_at, counts, kept):
     """run_samples on independent blocks of samples at once; block q has its own state row q."""
     for q in prange(len(starts)):
-        run_samples(drive, starts[q], ends[q], u[q], v[q], refr[q], theta[q], prev[q], carry[q], prm,
+        run_samples(drive, in_ptr, in_idx, starts[q], ends[q], u[q], v[q], refr[q], theta[q], prev[q], carry[q], prm,
                     w, w_off, src, n_src, tgt, n_tgt, exp, slot, reset_at, counts, kept)

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
-from neurokit.backends.engine import jit, kernels
+from neurokit.backends.engine import kernels
 from neurokit.backends.engine.layout import build_layout
 from neurokit.backends.engine.plastic import (
     SIGN_MODES, LearningRandoms, learn_epoch, process_spikes, tables_from_rule,
@@ -40,7 +40,6 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
     """Samples 0..n−1 of a chunk, P steps each; input spikes as lists: in_idx[in_ptr[k]:in_ptr[k+1]]
     are the inputs that spike at the chunk's step k. Traces live in xh[E], yh[E] (plastic.py)."""
     N = u.shape[0]
-    bias, theta_keep = prm[3], prm[6]
     E = tb.t_epoch
     a_in = np.empty(N, u.dtype)
     spikes = np.zeros(N, np.bool_)
@@ -72,14 +71,9 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
             for c in range(len(src)):
                 for i in range(n_tgt[c]):
                     kernels.add_into(a_in, tgt[c] + i, buf[buf_off[c] + i])
+            kernels.lif_step_all(u, v, refr, theta, a_in, prm, spikes)
             for m in range(N):
-                if u[m] == 0 and v[m] == 0 and a_in[m] == 0 and refr[m] == 0 and bias[m] == 0 and theta[m] >= 0:
-                    theta[m] = kernels.resting_theta(theta[m], theta_keep[m])
-                    spikes[m] = False
-                    continue
-                s = kernels.lif_step(u, v, refr, theta, m, a_in[m], prm)
-                spikes[m] = s
-                if s:
+                if spikes[m]:
                     counts[b, m] += 1
                     if record:
                         raster[b, m, j] = True
@@ -126,43 +120,6 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
                             r_xd[2 * k + 2], r_xi[2 * k + 2], r_yd[2 * k + 2], r_yi[2 * k + 2], r_cv[e_idx], fixed)
                 e_idx += 1
                 n_xact = n_yact = 0
-
-
-@jit.njit(nogil=True)
-def spike_lists(words, P):
-    """Each sample's spikes as kernels.spike_words gives them (bytes [n_in·P] read 8 at a time, so
-    that a silent stretch costs one test) -> (ptr [n·P + 1], idx): the inputs spiking at step
-    s = b·P + j of the chunk are idx[ptr[s]:ptr[s + 1]], in order. Per sample, the byte positions
-    of the spikes are gathered (in order of input index), then sorted by step (counting sort)."""
-    n, n_words = words.shape
-    ptr = np.zeros(n * P + 1, np.int64)
-    ii = np.empty(8 * n_words, np.int64)  # a sample's spikes: input, step
-    jj = np.empty(8 * n_words, np.int64)
-    pos = np.empty(P, np.int64)
-    idx = np.empty(4096, np.int64)
-    for b in range(n):
-        m = 0
-        for k in range(n_words):
-            word = words[b, k]
-            if word:
-                for byte in range(8):  # branch-free: every byte is written, a spike is kept
-                    f = 8 * k + byte
-                    ii[m], jj[m] = f // P, f % P
-                    m += ((word >> np.uint64(8 * byte)) & np.uint64(0xFF)) != 0
-        s0 = b * P
-        for q in range(m):
-            ptr[s0 + jj[q] + 1] += 1
-        for j in range(P):
-            ptr[s0 + j + 1] += ptr[s0 + j]
-            pos[j] = ptr[s0 + j]
-        if ptr[s0 + P] > len(idx):
-            grown = np.empty(max(ptr[s0 + P], 2 * len(idx)), np.int64)
-            grown[:len(idx)] = idx
-            idx = grown
-        for q in range(m):
-            idx[pos[jj[q]]] = ii[q]
-            pos[jj[q]] += 1
-    return ptr, idx[:ptr[-1]]
 
 
 def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, rng_seed: int = 0,
@@ -212,7 +169,7 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, r
         b = min(n, a + CHUNK_SAMPLES)
         r_xd, r_xi, r_yd, r_yi, r_cv = randoms.block((b - a) * P)
         g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
-        ptr, idx = spike_lists(kernels.spike_words(inputs[a:b]), P)
+        ptr, idx = kernels.spike_lists(kernels.spike_words(inputs[a:b]), P)
         rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
                  L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, buf, buf_off,
                  pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,

@@ -19,19 +19,19 @@ import numpy as np
 from neurokit.backends.engine import kernels
 
 
-def run_chunk(layout, state, drive, counts, kept: tuple, threads: int | None = None) -> None:
-    """Run all samples of `drive` [B, P, slots] from `state` (updated in place); `kept` is
+def run_chunk(layout, state, chunk, counts, kept: tuple, threads: int | None = None) -> None:
+    """Run all samples of `chunk` (engine.ChunkInput) from `state` (updated in place); `kept` is
     recording.Kept.args() for these samples."""
-    B = drive.shape[0]
+    B = chunk.n
     threads = numba.get_num_threads() if threads is None else threads
     n_blocks = min(threads, B) if not layout.adaptive else 1
     if n_blocks <= 1:
-        kernels.run_samples(drive, 0, B, *state.arrays(), *_net_args(layout), counts, kept)
+        kernels.run_samples(*chunk, 0, B, *state.arrays(), *_net_args(layout), counts, kept)
         return
     bounds = np.linspace(0, B, n_blocks + 1).astype(np.int64)
     starts, ends = bounds[:-1], bounds[1:]
-    rows = state.split(n_blocks, carries=[drive[s - 1, -1] for s in starts[1:]])
-    kernels.run_blocks(drive, starts, ends, *rows.arrays(), *_net_args(layout), counts, kept)
+    rows = state.split(n_blocks, carries=[_carry(layout, chunk, s - 1) for s in starts[1:]])
+    kernels.run_blocks(*chunk, starts, ends, *rows.arrays(), *_net_args(layout), counts, kept)
     late = layout.reset_at != 0  # neurons whose u, v carry into the next sample's first steps
     for q in range(1, n_blocks):
         # block q guessed "no spikes, and u = v = 0 where the reset comes late, at the end of
@@ -40,10 +40,19 @@ def run_chunk(layout, state, drive, counts, kept: tuple, threads: int | None = N
                                                            or rows.refr[q - 1][late].any()))
         if wrong:
             counts[starts[q]:ends[q]] = 0  # (kept values are all written again)
-            rows.copy_row(q - 1, q)  # its end carry is exactly drive[starts[q] − 1, −1]
-            kernels.run_samples(drive, starts[q], ends[q], *rows.row(q).arrays(), *_net_args(layout),
+            rows.copy_row(q - 1, q)  # its end carry is exactly _carry(…, starts[q] − 1)
+            kernels.run_samples(*chunk, starts[q], ends[q], *rows.row(q).arrays(), *_net_args(layout),
                                 counts, kept)
     state.assign(rows.row(n_blocks - 1))
+
+
+def _carry(layout, chunk, b: int) -> np.ndarray:
+    """The input connections' outputs of chunk sample b's last step (due at the next sample's first)."""
+    if len(chunk.ptr) <= 1:
+        return chunk.drive[b, -1]
+    L = layout
+    return kernels.last_step_outputs(chunk.ptr, chunk.idx, b, L.steps_per_sample, L.n_slots, L.weights, L.w_off,
+                                     L.n_tgt, L.exp, L.slot, L.src)
 
 
 def _net_args(layout):
