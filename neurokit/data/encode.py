@@ -54,18 +54,30 @@ class RateInputs:
         return self.shape[0]
 
     def __getitem__(self, block: slice) -> np.ndarray:
+        a, b = self._advance(block)
+        spikes = np.zeros((b - a, *self.shape[1:]), dtype=bool)
+        _kernels()[0](spikes, self.counts[a:b], self.p[a:b], self.rng, self.on)
+        return spikes
+
+    def lists(self, block: slice) -> tuple[np.ndarray, np.ndarray]:
+        """The same spikes as `self[block]`, as the engine's per-step lists (ptr, idx): the inputs
+        spiking at step s = k·P + j of the block are idx[ptr[s]:ptr[s + 1]], in input order. No
+        array of inputs × steps is made, which saves most of the drawing time."""
+        a, b = self._advance(block)
+        return _kernels()[1](self.counts[a:b], self.p[a:b], self.rng, self.on, self.shape[2])
+
+    def _advance(self, block: slice) -> tuple[int, int]:
         a, b, _ = block.indices(self.shape[0])
         if a != self._next:
             raise ValueError(f"input blocks are drawn in order: samples {self._next}.. next, not {a}..")
-        spikes = np.zeros((b - a, *self.shape[1:]), dtype=bool)
-        _draw_kernel()(spikes, self.counts[a:b], self.p[a:b], self.rng, self.on)
         self._next = b
-        return spikes
+        return a, b
 
 
 @functools.cache
-def _draw_kernel():
-    """Compiled on first use, so that importing neurokit.data does not import Numba."""
+def _kernels():
+    """(draw into an array, draw into lists): compiled on first use, so that importing
+    neurokit.data does not import Numba. Both consume the stream in the same order."""
     from numba import njit
 
     @njit(nogil=True, cache=True)
@@ -80,7 +92,41 @@ def _draw_kernel():
                         n += s
                     counts[b, i] = n
 
-    return draw
+    @njit(nogil=True, cache=True)
+    def draw_lists(counts, p, rng, on, P):
+        n, n_in = p.shape
+        ptr = np.zeros(n * P + 1, np.int64)
+        idx = np.empty(max(16, int(np.ceil(p.sum() * on * 1.25)) + 64), np.int64)
+        ii = np.empty(n_in * on, np.int64)  # one sample's spikes: input, step (input order)
+        jj = np.empty(n_in * on, np.int64)
+        pos = np.empty(P, np.int64)
+        for b in range(n):
+            m = 0
+            for i in range(n_in):
+                if p[b, i] > 0:
+                    c = 0
+                    for j in range(on):
+                        if rng.random() < p[b, i]:
+                            ii[m], jj[m] = i, j
+                            m += 1
+                            c += 1
+                    counts[b, i] = c
+            s0 = b * P  # counting sort by step, stable: input order kept within a step
+            for q in range(m):
+                ptr[s0 + jj[q] + 1] += 1
+            for j in range(P):
+                ptr[s0 + j + 1] += ptr[s0 + j]
+                pos[j] = ptr[s0 + j]
+            if ptr[s0 + P] > len(idx):
+                grown = np.empty(2 * ptr[s0 + P], np.int64)
+                grown[:len(idx)] = idx
+                idx = grown
+            for q in range(m):
+                idx[pos[jj[q]]] = ii[q]
+                pos[jj[q]] += 1
+        return ptr, idx[:ptr[-1]]
+
+    return draw, draw_lists
 
 
 def integrate_fire_spikes(net: Network, flat_samples: np.ndarray, precision: str) -> np.ndarray:

@@ -85,12 +85,13 @@ class Engine:
         """Samples a..b−1's input: spike lists, or for dense spikes the input connections' outputs
         at every step [b − a, P, slots] (one matrix product, _drive_gemm)."""
         L = self.layout
-        block = np.ascontiguousarray(inputs[a:b], dtype=bool)  # drawn here when inputs are RateInputs
+        empty = np.zeros((b - a, L.steps_per_sample, 0), np.int64 if L.fixed else np.float64)
+        if hasattr(inputs, "lists"):  # RateInputs: drawn here, straight into lists
+            return ChunkInput(empty, *inputs.lists(slice(a, b)))
+        block = np.ascontiguousarray(inputs[a:b], dtype=bool)
         if self._gemm is not None and block.mean() >= GEMM_DENSITY:
             return ChunkInput(self._drive_gemm(block), np.zeros(1, np.int64), np.zeros(0, np.int64))
-        ptr, idx = kernels.spike_lists(kernels.spike_words(block), L.steps_per_sample)
-        empty = np.zeros((b - a, L.steps_per_sample, 0), np.int64 if L.fixed else np.float64)
-        return ChunkInput(empty, ptr, idx)
+        return ChunkInput(empty, *kernels.spike_lists(kernels.spike_words(block), L.steps_per_sample))
 
     @cached_property
     def _gemm(self) -> list | None:
