@@ -196,7 +196,8 @@ def test_skipping_zero_products_changes_no_synapse(fixed, t_epoch):
                 results = []
                 for gates in ((x_gate, y_gate), (-1, -1)):
                     state = [a.copy() for a in (w, d, t, xh, tx, yh, ty, x0, y0)]
-                    learn_epoch(step, *state, x_act, len(x_act), y_act, len(y_act), tb, *updates, *gates,
+                    learn_epoch(step, *state, x_act, len(x_act), y_act, len(y_act), np.empty(n_post, np.int64), tb,
+                                *updates, *gates,
                                 *randoms, fixed)
                     results.append(state[:3])
                 for gated, full in zip(*results):

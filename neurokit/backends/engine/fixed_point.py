@@ -42,10 +42,12 @@ def dense_output(out, w, w_off, n_tgt, active, n_active, exp):
     added (integers: order does not matter)."""
     for i in range(n_tgt):
         out[i] = 0
+    o = out[:n_tgt]
     for a in range(n_active):
         row = w_off + active[a] * n_tgt
+        wr = w[row:row + n_tgt]  # slices: the compiler sees two arrays and vectorizes
         for i in range(n_tgt):
-            out[i] += w[row + i]
+            o[i] += wr[i]
     for i in range(n_tgt):
         out[i] = dense_finish(out[i], exp)
 

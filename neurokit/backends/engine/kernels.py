@@ -139,6 +139,39 @@ def last_step_outputs(in_ptr, in_idx, b, P, n_slots, w, w_off, n_tgt, exp, slot,
     return carry
 
 
+@njit(inline="always")
+def gather(spikes, idx):
+    """idx[:n] ← the indices where spikes is true, ascending; returns n (no branch: every
+    index is written, a spike keeps it). idx must have len(spikes) entries."""
+    n = 0
+    for i in range(len(spikes)):
+        idx[n] = i
+        n += spikes[i]
+    return n
+
+
+@njit(inline="always")
+def sources(sp, n_sp, lo, size, active):
+    """active[:k] ← the spiking neurons of population range [lo, lo + size), as indices within
+    it, from the ascending list sp[:n_sp]; returns k."""
+    k = 0
+    for q in range(n_sp):
+        i = sp[q] - lo
+        if 0 <= i < size:
+            active[k] = i
+            k += 1
+    return k
+
+
+@njit(inline="always")
+def add_block(a_in, t0, out, nt):
+    """a_in[t0 + i] ← a_in[t0 + i] + out[i] for i < nt, as Lava's InPort adds (a slice per
+    operand, so that the loop vectorizes)."""
+    seg, o = a_in[t0:t0 + nt], out[:nt]
+    for i in range(nt):
+        add_into(seg, i, o[i])
+
+
 @njit(nogil=True)
 def run_samples(drive, in_ptr, in_idx, b0, b1, u, v, refr, theta, prev, carry, prm,
                 w, w_off, src, n_src, tgt, n_tgt, exp, slot, reset_at, counts, kept):
@@ -157,6 +190,8 @@ def run_samples(drive, in_ptr, in_idx, b0, b1, u, v, refr, theta, prev, carry, p
     out = np.empty(max(1, np.max(n_tgt)) if len(n_tgt) else 1, u.dtype)
     active = np.empty(max(1, np.max(n_src)) if len(n_src) else 1, np.int64)
     spikes = np.zeros(N, np.bool_)
+    sp = np.empty(N, np.int64)  # the neurons that spiked at the last step, ascending
+    n_sp = gather(prev, sp)
     late = np.any(reset_at != 0)
     lists = len(in_ptr) > 1
     for b in range(b0, b1):
@@ -178,31 +213,25 @@ def run_samples(drive, in_ptr, in_idx, b0, b1, u, v, refr, theta, prev, carry, p
                 if src[c] < 0:
                     s0 = slot[c]
                     if j == 0:
-                        for i in range(nt):
-                            add_into(a_in, t0 + i, carry[s0 + i])
+                        add_block(a_in, t0, carry[s0:s0 + nt], nt)
                     elif not lists:
-                        for i in range(nt):
-                            add_into(a_in, t0 + i, drive[b, j - 1, s0 + i])
+                        add_block(a_in, t0, drive[b, j - 1, s0:s0 + nt], nt)
                     else:  # the Dense output of step j − 1's input spikes (none: it adds 0)
                         lo, hi = in_ptr[b * P + j - 1], in_ptr[b * P + j]
                         if hi > lo:
                             dense_output(out, w, w_off[c], nt, in_idx[lo:hi], hi - lo, exp[c])
-                            for i in range(nt):
-                                add_into(a_in, t0 + i, out[i])
+                            add_block(a_in, t0, out, nt)
                     continue
-                n_active = 0
-                for i in range(n_src[c]):
-                    if prev[src[c] + i]:
-                        active[n_active] = i
-                        n_active += 1
+                n_active = sources(sp, n_sp, src[c], n_src[c], active)
                 if n_active == 0:  # a Dense with no spikes in outputs 0: nothing to add
                     continue
                 dense_output(out, w, w_off[c], nt, active, n_active, exp[c])
-                for i in range(nt):
-                    add_into(a_in, t0 + i, out[i])
+                add_block(a_in, t0, out, nt)
             lif_step_all(u, v, refr, theta, a_in, prm, spikes)
-            for n in range(N):
-                if spikes[n] and j >= reset_at[n]:  # a neuron's sample window starts at its reset
+            n_sp = gather(spikes, sp)
+            for q in range(n_sp):
+                n = sp[q]
+                if j >= reset_at[n]:  # a neuron's sample window starts at its reset
                     counts[b, n] += 1
             if sr >= 0:  # kept: the values the step left, i.e. after u, then v, then θ
                 for n in range(N):
@@ -216,11 +245,12 @@ def run_samples(drive, in_ptr, in_idx, b0, b1, u, v, refr, theta, prev, carry, p
                             k_v[sr, r, j] = v[n]
                         if k_theta.size:
                             k_theta[sr, r, j] = theta[n]
-            prev[:] = spikes
         if lists:
             input_outputs(carry, in_ptr, in_idx, b * P + P - 1, out, w, w_off, n_tgt, exp, slot, src)
         else:
             carry[:] = drive[b, P - 1]
+    if b1 > b0:
+        prev[:] = spikes
 
 
 @njit(parallel=True)

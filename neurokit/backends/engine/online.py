@@ -33,16 +33,17 @@ CHUNK_SAMPLES = 64
 # rule's module, where update_* and the gates are globals, so that Numba can cache it on disk).
 @njit(nogil=True)
 def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta, prm,
-               w, w_off, src, n_src, tgt, n_tgt, exp, buf, buf_off,
+               w, w_off, src, n_src, tgt, n_tgt, exp, a_in,
                pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, update_all, update_x, update_y, x_gate, y_gate,
                r_xd, r_xi, r_yd, r_yi, r_cv,
                fixed, counts, raster, record):
     """Samples 0..n−1 of a chunk, P steps each; input spikes as lists: in_idx[in_ptr[k]:in_ptr[k+1]]
-    are the inputs that spike at the chunk's step k. Traces live in xh[E], yh[E] (plastic.py)."""
+    are the inputs that spike at the chunk's step k. a_in [N]: every neuron's summed Dense outputs
+    due at the next step (carried from chunk to chunk). Traces live in xh[E], yh[E] (plastic.py)."""
     N = u.shape[0]
     E = tb.t_epoch
-    a_in = np.empty(N, u.dtype)
     spikes = np.zeros(N, np.bool_)
+    sp = np.empty(N, np.int64)  # the neurons that spiked at this step, ascending
     active = np.empty(max(np.max(n_src), N), np.int64)
     out = np.empty(max(1, np.max(n_tgt)), u.dtype)
     wT = w[w_off[pc]:w_off[pc] + n_src[pc] * n_tgt[pc]].reshape((n_src[pc], n_tgt[pc]))
@@ -51,6 +52,7 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
     post_idx = np.empty(n_post, np.int64)
     x_act = np.empty(n_src[pc], np.int64)
     y_act = np.empty(n_post, np.int64)
+    live = np.empty(n_post, np.int64)
     n_xact = n_yact = 0
     e_idx = 0
     for b in range(n):
@@ -67,43 +69,28 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
                         same = same and gates[b + g0, q] == gates[b + g0 - 1, q]
                     if not same:
                         yh[E, 1, :] = gates[b + g0]
-            a_in[:] = 0
-            for c in range(len(src)):
-                for i in range(n_tgt[c]):
-                    kernels.add_into(a_in, tgt[c] + i, buf[buf_off[c] + i])
-            kernels.lif_step_all(u, v, refr, theta, a_in, prm, spikes)
-            for m in range(N):
-                if spikes[m]:
-                    counts[b, m] += 1
-                    if record:
-                        raster[b, m, j] = True
+            kernels.lif_step_all(u, v, refr, theta, a_in, prm, spikes)  # a_in: the Dense outputs due now
+            n_sp = kernels.gather(spikes, sp)
+            for q in range(n_sp):
+                counts[b, sp[q]] += 1
+                if record:
+                    raster[b, sp[q], j] = True
+            a_in[:] = 0  # Dense outputs for t + 1, from the spikes of t (before learning), in connection order
             n_pre_sp = 0
-            for c in range(len(src)):  # Dense outputs for t + 1, from the spikes of t (before learning)
+            for c in range(len(src)):
                 if src[c] < 0:
                     lo, hi = in_ptr[k], in_ptr[k + 1]
                     n_active = hi - lo
-                    for q in range(n_active):
-                        active[q] = in_idx[lo + q]
+                    active[:n_active] = in_idx[lo:hi]
                 else:
-                    n_active = 0
-                    for i in range(n_src[c]):
-                        if spikes[src[c] + i]:
-                            active[n_active] = i
-                            n_active += 1
+                    n_active = kernels.sources(sp, n_sp, src[c], n_src[c], active)
                 if c == pc:
                     n_pre_sp = n_active
                     pre_idx[:n_active] = active[:n_active]
-                for i in range(n_tgt[c]):
-                    buf[buf_off[c] + i] = 0
                 if n_active:
                     kernels.dense_output(out, w, w_off[c], n_tgt[c], active, n_active, exp[c])
-                    for i in range(n_tgt[c]):
-                        buf[buf_off[c] + i] = out[i]
-            n_post_sp = 0
-            for q in range(n_post):
-                if spikes[post0 + q]:
-                    post_idx[n_post_sp] = q
-                    n_post_sp += 1
+                    kernels.add_block(a_in, tgt[c], out, n_tgt[c])
+            n_post_sp = kernels.sources(sp, n_sp, post0, n_post, post_idx)
             within = t % E
             if within == 0:
                 within = E
@@ -115,7 +102,8 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
             for q in range(n_yact):
                 y0[y_act[q]] = True
             if t % E == 0:
-                learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update_all, update_x, update_y,
+                learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, live, tb, update_all,
+                            update_x, update_y,
                             x_gate, y_gate,
                             r_xd[2 * k + 2], r_xi[2 * k + 2], r_yd[2 * k + 2], r_yi[2 * k + 2], r_cv[e_idx], fixed)
                 e_idx += 1
@@ -148,8 +136,7 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, r
     N = L.n_neurons
     u, v, refr, theta = np.zeros(N, dtype), np.zeros(N, dtype), np.zeros(N, np.int64), L.theta0.copy()
     w = L.weights.copy()
-    buf_off = np.concatenate([[0], np.cumsum(L.n_tgt)[:-1]]).astype(np.int64)
-    buf = np.zeros(int(L.n_tgt.sum()), dtype)
+    a_in = np.zeros(N, dtype)  # Dense outputs due at the next step
     n_pre, n_post = int(L.n_src[pc]), int(L.n_tgt[pc])
     dT, tT = np.zeros((n_pre, n_post), dtype), np.zeros((n_pre, n_post), dtype)
     E = tb.t_epoch
@@ -172,7 +159,7 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, r
         ptr, idx = (inputs.lists(slice(a, b)) if hasattr(inputs, "lists")  # RateInputs: drawn as lists
                     else kernels.spike_lists(kernels.spike_words(inputs[a:b]), P))
         rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
-                 L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, buf, buf_off,
+                 L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, a_in,
                  pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
                  counts[a:b], raster[a:b] if rasters else raster, rasters)
         if on_progress:

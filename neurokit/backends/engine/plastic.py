@@ -255,13 +255,15 @@ def finish(target, old, acc, r_cv, fixed, sign_mode):
 
 
 @njit(inline="always")
-def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, tb, update_all, update_x, update_y,
-                x_gate, y_gate, r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
+def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_yact, live, tb, update_all, update_x,
+                update_y, x_gate, y_gate, r_xd, r_xi, r_yd, r_yi, r_cv, fixed):
     """Lava's run_lrn at the end of an epoch (step t): trace histories, every synapse a product
     touches updated from the old values by `update` (the rule compiled by rulegen.py), epoch
     reset. x_act / y_act list the pre / post neurons that spiked in the epoch (x0, y0 true).
     x_gate / y_gate (rulegen.zero_gate): a post / pre trace that is zero makes every x0 / y0
-    product zero, so those synapses are skipped (−1: no such trace)."""
+    product zero, so those synapses are skipped (−1: no such trace): a pre spike then visits
+    the post neurons that spiked and those whose gate trace lives (`live`, scratch [n_post]),
+    not all of them."""
     E = tb.t_epoch
     n_pre, n_post = wT.shape
     trace_history(xh, tx, x_act, n_xact, E, tb.x_keep, tb.x_imp, tb.x_frac,
@@ -281,14 +283,29 @@ def learn_epoch(t, wT, dT, tT, xh, tx, yh, ty, x0, y0, x_act, n_xact, y_act, n_y
             for j in range(n_post):
                 update_all(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
     else:
-        if has_x:  # columns of pre neurons that spiked
+        if has_x:  # columns of pre neurons that spiked (each synapse reads only itself: any order)
+            n_live = 0  # post neurons that did not spike but whose gate trace is alive in the epoch
+            if x_gate >= 0 and n_xact:
+                for j in range(n_post):
+                    alive = False
+                    for k in range(1, E + 1):
+                        alive |= yh[k, x_gate, j] != 0.0
+                    if alive and not y0[j]:
+                        live[n_live] = j
+                        n_live += 1
             for q in range(n_xact):
                 i = x_act[q]
                 k = tx[i]
-                for j in range(n_post):
-                    if y0[j]:
-                        update_all(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
-                    elif x_gate < 0 or yh[k, x_gate, j] != 0.0:
+                for p in range(n_yact):
+                    update_all(i, y_act[p], wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
+                if x_gate < 0:
+                    for j in range(n_post):
+                        if not y0[j]:
+                            update_x(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
+                    continue
+                for p in range(n_live):
+                    j = live[p]
+                    if yh[k, x_gate, j] != 0.0:
                         update_x(i, j, wT, dT, tT, xh, yh, tx, ty, x0, y0, u, r_cv)
         if has_y:  # rows of post neurons that spiked, minus what the columns did
             for q in range(n_yact):
