@@ -7,7 +7,7 @@ p.add_argument("--vth", type=float, default=13)
 p.add_argument("--winh", type=float, default=5.0)
 p.add_argument("--wei", type=float, default=2.0)
 p.add_argument("--tp", type=float, default=0.05)
-p.add_argument("--tt", type=float, default=4096)
+p.add_argument("--tt", type=float, default=4096, help="tau_theta_ms; 0: no decay (null)")
 p.add_argument("--rate", type=float, default=63.75)
 p.add_argument("--a", type=float, default=0.01)
 p.add_argument("--ap", type=float, default=None)
@@ -18,9 +18,14 @@ p.add_argument("--pres", type=int, default=350)
 p.add_argument("--rest", type=int, default=150)
 p.add_argument("--taum", type=float, default=100)
 p.add_argument("--header", default="")
+p.add_argument("--wd", type=float, default=0.0, help="w_decay")
+p.add_argument("--freeze", action="store_true", help="theta_fixed_after_learning")
 p.add_argument("--name", default=None)
 a = p.parse_args()
 ap = a.a if a.ap is None else a.ap
+tt = "null" if a.tt == 0 else f"{a.tt:g}"
+freeze = ", theta_fixed_after_learning: true" if a.freeze else ""
+wd = f", w_decay: {a.wd:g}" if a.wd else ""
 print(f"""{a.header}schema_version: 1
 name: {a.name or f"mnist_10class_{a.n}"}
 dt_ms: 1.0
@@ -37,7 +42,7 @@ populations:
   - name: exc
     size: {a.n}
     neuron: {{kind: adaptive_lif, tau_m_ms: {a.taum:g}, tau_syn_ms: 1, v_th: {a.vth:g}, refractory_ms: 5,
-             theta_plus: {a.tp:g}, tau_theta_ms: {a.tt:g}}}
+             theta_plus: {a.tp:g}, tau_theta_ms: {tt}{freeze}}}
   - name: inh
     size: {a.n}
     neuron: {{kind: lif, tau_m_ms: 10, tau_syn_ms: 0, v_th: 1, refractory_ms: 2}}
@@ -48,7 +53,7 @@ connections:
     kind: dense
     init: {{kind: uniform, low: {a.lo:g}, high: {a.hi:g}}}
     learning: {{kind: stdp_all_ltd, a_pre: {ap:g}, a_post: {-a.a:g}, tau_pre_ms: 20, tau_post_ms: 20,
-               w_min: 0.0, w_max: {a.wmax:g}}}
+               w_min: 0.0, w_max: {a.wmax:g}{wd}}}
   - name: S2
     source: exc
     target: inh

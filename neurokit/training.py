@@ -110,7 +110,10 @@ def _learned_network(net, params, result, readout: Readout, samples, seed) -> Ne
         theta = result.theta.get(p.name) if result.theta else None
         if theta is not None and isinstance(getattr(p, "neuron", None), AdaptiveLIF):
             units = params.neurons[p.name].scale * ((1 << VTH_SHIFT) if params.precision == "fixed" else 1)
-            data["populations"][i]["neuron"]["theta_init"] = (np.asarray(theta, float) / units).tolist()
+            neuron = data["populations"][i]["neuron"]
+            neuron["theta_init"] = (np.asarray(theta, float) / units).tolist()
+            if p.neuron.theta_fixed_after_learning:  # the thresholds stay as learned from now on
+                neuron["theta_plus"], neuron["tau_theta_ms"] = 0.0, None
     data["readout"] = readout.model_dump()
     data["metadata"] = {**net.metadata, "trained": {
         "data": samples.name, "samples": len(samples), "classes": readout.classes, "precision": params.precision,

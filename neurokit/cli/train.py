@@ -14,6 +14,8 @@ def register(sub) -> None:
     p.add_argument("--data", required=True, help="data spec: 'digits' or 'mnist:ROOT'")
     p.add_argument("--classes", required=True, help="classes to learn, in group order, e.g. 0,1,7")
     p.add_argument("--train-samples", type=count, default=100)
+    p.add_argument("--epochs", type=count, default=1, help="passes over the training samples, each after the "
+                   "first reshuffled by the seed (default: 1)")
     p.add_argument("--download", action="store_true", help="allow downloading MNIST into ROOT")
     p.add_argument("--out", required=True, help="directory for the trained network and its log (created; an earlier neurokit result there is replaced, anything else is refused)")
     add_backend_args(p)
@@ -47,7 +49,7 @@ def _train(args, out) -> int:
     net = api.load(args.net)
     classes = parse_classes(args.classes)
     samples = api.dataset(args.data, "train", samples=args.train_samples, classes=classes, seed=args.seed,
-                          download=args.download)
+                          download=args.download).epochs(args.epochs, args.seed)
     t0 = time.perf_counter()
     trained = api.train(net, samples, classes, backend=args.backend, precision=args.precision, seed=args.seed,
                         progress=not args.json)

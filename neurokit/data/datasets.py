@@ -29,6 +29,13 @@ class Samples:
     def flat(self) -> np.ndarray:
         return self.images.reshape(len(self), -1)
 
+    def epochs(self, n: int, seed: int) -> "Samples":
+        """n passes over these samples: the first in this order, each later one reshuffled (seeded)."""
+        rng = np.random.default_rng([seed, 20151])
+        order = np.concatenate([np.arange(len(self))] + [rng.permutation(len(self)) for _ in range(n - 1)])
+        name = self.name if n == 1 else f"{self.name} ×{n} epochs"
+        return Samples(self.images[order], self.labels[order], name)
+
 
 def parse_spec(spec: str) -> tuple[str, str | None]:
     """('digits', None), ('mnist', ROOT) or ('noise', REST) for `noise:REST` (neurokit.data.noise)."""

@@ -2,7 +2,11 @@
 
 STDP:     Δw =  A_pre · exp(−Δt/τ_pre)   for Δt > 0;   Δw = A_post · exp(Δt/τ_post)  for Δt < 0
 all-LTD:  Δw = −A_pre · exp(−Δt/τ_pre)   for Δt > 0;   Δw = A_post · exp(Δt/τ_post)  for Δt < 0
-(A_pre > 0, A_post < 0.) `stdp_all_ltd` is the supervised combination: the target population
+(A_pre > 0, A_post < 0.) With `w_decay` = λ > 0, every spike of the post neuron also removes the
+fraction λ of each of its weights (heterosynaptic depression, Δw = −λ·w on all its synapses,
+silent inputs included): with potentiation A_pre·x1 at the same spikes the weights settle at
+w ≈ (A_pre/λ)·E[x1 | post spike], a scaled average of the inputs the neuron answers (Oja's
+normalisation, which Diehl & Cook get by rescaling the weights off-chip). `stdp_all_ltd` is the supervised combination: the target population
 is split into one equal group per class; while a sample of class c is shown, synapses into
 group c learn by STDP and synapses into every other neuron learn by all-LTD (a silent neuron
 has no post spikes, so only neurons that fire change).
@@ -28,6 +32,8 @@ class LearningRule(IRModel):
     w_min: float = Field(0.0, ge=0)
     w_max: float = Field(gt=0)
     epoch_steps: int = Field(1, ge=1, description="learning epoch t_epoch, in time steps")
+    w_decay: float = Field(0.0, ge=0, lt=1, description="fraction λ of every weight onto a neuron removed at each "
+                                                        "of its spikes (Δw = −λ·w); 0: off")
 
     @model_validator(mode="after")
     def _bounds(self):

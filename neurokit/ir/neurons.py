@@ -117,6 +117,10 @@ class AdaptiveLIF(LIF):
     theta_init: list[Annotated[float, Field(ge=0)]] | None = Field(
         None, description="θ ≥ 0 of each neuron at the start of a run (learned by training)"
     )
+    theta_fixed_after_learning: bool = Field(
+        False, description="training writes the learned θ with θ₊ = 0 and no decay, so the trained network's "
+                           "thresholds stay as learned (Diehl & Cook's test phase)"
+    )
 
 
 NEURON_KINDS = (LIF, AdaptiveLIF, IF, LI)

@@ -6,6 +6,8 @@ A rule is a sum of products evaluated at a pre spike (dependency x0) or a post s
     all_ltd       dw = −S_pre · y0 · x1             − S_post · x0 · y1
     stdp_all_ltd  dw = S_pre · y0 · x1 · (y2 − g)   − S_post · x0 · y1
 
+and, with `w_decay` λ > 0, one more product:  − λ · y0 · w  (λ a literal m · 2^k).
+
 x1 (pre) and y1 (post) are traces with impulse I and time constant τ, so at a post spike Δt
 after a pre spike x1 = I_x · exp(−Δt/τ_pre) and Δw = S_pre · I_x · exp(−Δt/τ_pre): we choose
 S_pre · I_x = A_pre (in weight units), with S a literal m · 2^k that the engine can hold
@@ -78,6 +80,17 @@ def split_amplitude(amplitude: float, what: str) -> Scaled:
     return best
 
 
+def scale_literal(value: float, what: str) -> str:
+    """A factor the learning engine holds as a literal m · 2^k (m ∈ 1..7, k ∈ −7..8), within 2 %."""
+    m, k = min(((m, k) for m in SCALE_MANTISSAS for k in SCALE_EXPONENTS),
+               key=lambda mk: abs(mk[0] * 2.0 ** mk[1] - value))
+    if abs(m * 2.0**k - value) > AMPLITUDE_TOLERANCE * value:
+        raise QuantizationError(
+            f"{what}: {value:.6g} is not m · 2^k within 2 % (m = 1..7, k = −7..8: {2.0**-7:.6g} = 2^-7, "
+            f"{3 * 2.0**-7:.6g}, {2.0**-6:.6g}, …); choose such a value")
+    return f"{m} * 2^{k}" if k else str(m)
+
+
 def trace_tau_steps(tau_ms: float, dt_ms: float, what: str) -> int:
     """A trace time constant in whole steps (Lava's fixed-point model keeps τ in an integer Var)."""
     steps = tau_ms / dt_ms
@@ -134,6 +147,8 @@ def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, wh
     else:
         on, off, g = GATE[precision]
         dw = f"{pre.literal} * y0 * x1 * (y2 - {g}) - {depress}"
+    if rule.w_decay > 0:
+        dw = f"{dw} - {scale_literal(rule.w_decay, what + '.w_decay')} * y0 * w"
     gate = GATE[precision][:2] if rule.kind == "stdp_all_ltd" else (0.0, 0.0)
     timer = None if pruning is None else design(
         pruning, precision, dt_ms, rule.epoch_steps, what.rsplit(".", 1)[0] + ".pruning")
