@@ -126,8 +126,12 @@ def random_samples(net, n: int, seed: int) -> Samples:
     return Samples(x, np.zeros(n, np.int64), "random")
 
 
-def _random_case(seed, precision, theta_init=False, **kw):
+def _random_case(seed, precision, theta_init=False, radius=False, **kw):
     spec = random_network(seed, **kw)
+    if radius:  # lateral inhibition of neighbours only: on the line (b -> a) and on a 1-row grid (a -> a)
+        by_name = {c["name"]: c for c in spec["connections"]}
+        by_name["b_a"]["radius"] = 1
+        by_name["a_a"].update(radius=2, grid=[1, spec["populations"][1]["size"]])
     if theta_init:  # a trained network starts from learned thresholds
         a = spec["populations"][1]
         a["neuron"]["theta_init"] = np.round(np.random.default_rng(seed).uniform(0, 2, a["size"]), 3).tolist()
@@ -152,6 +156,8 @@ CASES = {
     "random6-fixed-lif-only-no-rest": lambda: _random_case(6, "fixed", adaptive=False, rest_ms=0.0),
     "random7-fixed-theta-init": lambda: _random_case(7, "fixed", theta_init=True),
     "random1-float": lambda: _random_case(1, "float"),
+    "random8-fixed-radius": lambda: _random_case(8, "fixed", radius=True),
+    "random8-float-radius": lambda: _random_case(8, "float", radius=True),
     "random7-float-theta-init": lambda: _random_case(7, "float", theta_init=True),
     "random6-float-lif-only-no-rest": lambda: _random_case(6, "float", adaptive=False, rest_ms=0.0),
     "imported0-fixed-loihi-units": lambda: _imported_case(0, "fixed", loihi_units=True),
@@ -204,6 +210,10 @@ def test_cases_exercise_what_they_claim():
     assert np.asarray(run("random0-fixed", "lava").theta["a"]).max() > 0
     kinds = {c.kind for c in net.connections} | {c.sign for c in net.connections}
     assert {"dense", "sparse", "one_to_one", "all_to_all_except_self", "inhibitory", "excitatory"} <= kinds
+    net, _, _ = case("random8-fixed-radius")
+    b_a = next(c for c in net.connections if c.label == "b_a")
+    n = net.population("a").size
+    assert n >= 3 and np.count_nonzero(b_a.matrix(n, n, None)) < n * (n - 1), "the radius leaves no neuron out"
 
 
 @pytest.mark.parametrize("backend", FAST_BACKENDS)

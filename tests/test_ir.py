@@ -149,3 +149,30 @@ def test_a_few_aliases_still_load(tmp_path):
     (tmp_path / "a.yaml").write_text(text)
     net = load_network(tmp_path / "a.yaml")
     assert net.population("more").neuron == net.population("inh").neuron
+
+
+def test_lateral_inhibition_radius_reaches_only_neighbours():
+    """radius on the index line, and on a grid (Chebyshev neighbourhood); never the neuron itself."""
+    from neurokit.ir.connections import AllToAllExceptSelfConnection
+
+    line = AllToAllExceptSelfConnection(source="a", target="a", weight=2.0, radius=1).matrix(5, 5, None)
+    assert line.tolist() == [[0, 2, 0, 0, 0], [2, 0, 2, 0, 0], [0, 2, 0, 2, 0], [0, 0, 2, 0, 2], [0, 0, 0, 2, 0]]
+    grid = AllToAllExceptSelfConnection(source="a", target="a", weight=1.0, radius=1, grid=[3, 4]).matrix(12, 12, None)
+    assert grid[5].reshape(3, 4).tolist() == [[1, 1, 1, 0], [1, 0, 1, 0], [1, 1, 1, 0]]  # neuron (1, 1)
+    assert grid[0].reshape(3, 4).tolist() == [[0, 1, 0, 0], [1, 1, 0, 0], [0, 0, 0, 0]]  # a corner
+    assert not AllToAllExceptSelfConnection(source="a", target="a", weight=1.0, radius=0).matrix(4, 4, None).any()
+    everyone = AllToAllExceptSelfConnection(source="a", target="a", weight=1.0).matrix(4, 4, None)
+    assert everyone.sum() == 12 and not everyone.diagonal().any()
+
+
+def test_lateral_inhibition_grid_must_fit_the_population(tmp_path):
+    from conftest import run_cli
+
+    spec = tiny_network()
+    inh = next(c for c in spec["connections"] if c["kind"] == "all_to_all_except_self")
+    inh.update(radius=1, grid=[3, 3])
+    path = tmp_path / "net.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    proc = run_cli("validate", path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "grid: [3, 3] holds 9 neurons" in proc.stderr and "has 4" in proc.stderr

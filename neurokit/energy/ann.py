@@ -2,12 +2,14 @@
 accumulates, E_ANN = N_MAC · E_MAC (METHODS.md §6).
 
     N_MAC = Σ_connections (synapses the topology defines)
-          dense: |target| · |source|;  one_to_one: n;  all_to_all_except_self: n · (n − 1);
+          dense: |target| · |source|;  one_to_one: n;  all_to_all_except_self: n · (n − 1) (with a radius, the pairs within it);
           sparse: number of listed synapses
 
 Zero weights of a dense matrix still count: a dense ANN layer multiplies them all.
 """
 from __future__ import annotations
+
+import numpy as np
 
 from neurokit.ir import AllToAllExceptSelfConnection, DenseConnection, OneToOneConnection, SparseConnection
 
@@ -22,7 +24,7 @@ def ann_macs(net) -> int:
         elif isinstance(c, OneToOneConnection):
             total += n_tgt
         elif isinstance(c, AllToAllExceptSelfConnection):
-            total += n_tgt * (n_tgt - 1)
+            total += n_tgt * (n_tgt - 1) if c.radius is None else int(np.count_nonzero(c.matrix(n_src, n_tgt, None)))
         elif isinstance(c, SparseConnection):
             total += len(c.pre)
         else:  # a new connection kind must say how many MACs it is

@@ -85,13 +85,25 @@ class OneToOneConnection(_Connection):
 
 
 class AllToAllExceptSelfConnection(_Connection):
-    """Neuron i drives every target neuron except neuron i (lateral inhibition)."""
+    """Neuron i drives every target neuron except neuron i (lateral inhibition); with `radius` r,
+    only the targets j ≠ i whose position lies within r of neuron i's: on the line of indices,
+    |i − j| ≤ r, or on `grid` [rows, cols] (C order), max(|Δrow|, |Δcol|) ≤ r (a square
+    neighbourhood, as SpykeTorch's lateral inhibition). r = 0 connects nothing."""
 
     kind: Literal["all_to_all_except_self"] = "all_to_all_except_self"
     weight: float = Field(ge=0)
+    radius: int | None = Field(None, ge=0, description="neighbourhood of each neuron; null: all neurons")
+    grid: list[Annotated[int, Field(ge=1)]] | None = Field(
+        None, min_length=2, max_length=2, description="[rows, cols] arrangement of the neurons for `radius`")
 
     def matrix(self, n_source: int, n_target: int, rng: np.random.Generator) -> np.ndarray:
-        return (1.0 - np.eye(n_target, n_source)) * self.weight
+        others = 1.0 - np.eye(n_target, n_source)
+        if self.radius is None:
+            return others * self.weight
+        index = np.arange(n_target)
+        pos = np.stack(np.unravel_index(index, self.grid), axis=1) if self.grid else index[:, None]
+        near = np.abs(pos[:, None, :] - pos[None, :, :]).max(axis=2) <= self.radius  # Chebyshev distance
+        return others * near * self.weight
 
 
 class SparseConnection(_Connection):

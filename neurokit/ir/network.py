@@ -233,6 +233,10 @@ def _shape_problems(where: str, c, n_src: int, n_tgt: int):
             seen[pair] = k
     elif n_src != n_tgt:
         yield f"{where}: {c.kind} needs equal sizes, source {c.source!r} has {n_src}, target {c.target!r} has {n_tgt}"
+    elif getattr(c, "grid", None) is not None and c.grid[0] * c.grid[1] != n_tgt:
+        yield f"{where}.grid: {c.grid} holds {c.grid[0] * c.grid[1]} neurons, target {c.target!r} has {n_tgt}"
+    elif getattr(c, "grid", None) is not None and c.radius is None:
+        yield f"{where}.grid: arranges the neurons for a radius; give radius too (or drop grid)"
 
 
 def _window_problems(where: str, c, src, tgt):
