@@ -27,7 +27,8 @@ STAND_INS = {"model.net": "examples/slayer_mnist/mnist_dense.net",           # t
 ROOT = "../shared/data/mnist-subset"  # the docs' `mnist:ROOT`; commands run from the repository root
 OUTPUT_FLAGS = ("--out", "--plot", "--raster", "--record-out")
 # Scaled-down values (the smaller of the doc's and this); --step = --max-train keeps one curve point.
-SCALE = {"--samples": 10, "--train-samples": 20, "--test-samples": 10, "--step": 10, "--max-train": 10}
+SCALE = {"--samples": 10, "--train-samples": 20, "--test-samples": 10, "--step": 10, "--max-train": 10,
+         "--train-per-task": 20, "--test-per-task": 10}
 # Scripts that train with SLAYER or run a whole benchmark: `--help` only, their flags checked in it.
 HELP_ONLY = {"examples/slayer_mnist/train_slayer.py": "SLAYER training (12 epochs, about 3 minutes)",
              "benchmarks/bench_inference.py": "whole benchmark, Lava on hundreds of images",
@@ -108,6 +109,9 @@ def _scaled(words: list[str]) -> list[str]:
             out[k + 1] = str(min(int(out[k + 1]), SCALE[word]))
         elif word in ("--seeds", "--encoders", "--decoders"):
             out[k + 1] = out[k + 1].split(",")[0]
+    if out[1:3] == ["experiment", "continual"]:  # every sample of each task by default: a few here
+        out += [x for flag in ("--train-per-task", "--test-per-task") if flag not in out
+                for x in (flag, str(SCALE[flag]))]
     if out[1:3] == ["experiment", "regression"]:
         out += [x for flag, value in REGRESSION.items() if flag not in out for x in (flag, value)]
         out += [] if "--no-energy" in out else ["--no-energy"]
