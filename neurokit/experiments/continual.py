@@ -17,9 +17,11 @@ Mechanisms against forgetting (`--mechanism`, several allowed, each run on every
   none        the network as given;
   radius:R    lateral inhibition only between neurons at most R apart (index distance) on every
               all-to-all-except-self connection (ir/connections.py), so a winner silences its
-              neighbours, not the old class groups.
-The seed's other mechanisms (freezing the largest weights, Langevin weight ranges, pruning
-timers) are not built yet and are refused by name.
+              neighbours, not the old class groups;
+  pruning:τ   the "use it or lose it" timer (τ_prun = τ ms, k_p = 1) on the plastic connection:
+              synapses whose input stays silent decay away and are free for the next task.
+The seed's other mechanisms (freezing the largest weights, Langevin weight ranges) are not
+built yet and are refused by name.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from neurokit.cli.common import writes_result_dir
 
 NAME = "continual"
 DEFAULT_NET = Path(__file__).resolve().parents[2] / "examples" / "mnist_10class_400_wdecay.yaml"
-MECHANISMS = "none, radius:R (R ≥ 0 neurons)"
+MECHANISMS = "none, radius:R (R ≥ 0 neurons), pruning:TAU_MS"
 
 
 def register(sub) -> None:
@@ -91,8 +93,22 @@ def with_mechanism(net, mechanism: str):
         for c in lateral:
             c["radius"] = radius
         return Network.model_validate(data)
-    raise DataError(f"--mechanism {mechanism!r} is not known; available: {MECHANISMS} (freeze, langevin and "
-                    "pruning are not built yet)")
+    if kind == "pruning":
+        try:
+            tau = float(arg)
+        except ValueError:
+            tau = -1.0
+        if not tau > 0:
+            raise DataError(f"--mechanism {mechanism!r}: pruning needs τ_prun in ms > 0, e.g. pruning:7500")
+        data = net.model_dump(mode="python")
+        plastic = [c for c in data["connections"] if c.get("learning")]
+        if not plastic:
+            raise DataError(f"--mechanism {mechanism!r}: network {net.name!r} has no plastic connection to prune")
+        for c in plastic:
+            c["pruning"] = {"tau_prun_ms": tau, "k_p": 1.0}
+        return Network.model_validate(data)
+    raise DataError(f"--mechanism {mechanism!r} is not known; available: {MECHANISMS} (freeze and langevin "
+                    "are not built yet)")
 
 
 def learner_of(trained, original):
