@@ -53,6 +53,19 @@ def add_backend_args(p) -> None:
     p.add_argument("--seed", type=seed, default=0, help="seed of sample choice and input spikes (default: 0)")
 
 
+def parse_seeds(text: str) -> list[int]:
+    """`--seeds 0,1,2` -> [0, 1, 2] (at least one), or a DataError saying what is wrong."""
+    from neurokit.errors import DataError
+
+    try:
+        seeds = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise DataError(f"--seeds must be comma-separated integers, got {text!r}") from None
+    if not seeds:
+        raise DataError("--seeds needs at least one seed")
+    return seeds
+
+
 def parse_classes(text: str | None) -> list[int] | None:
     if text is None:
         return None

@@ -74,11 +74,33 @@ class RateInputs:
         return a, b
 
 
+def sorted_by_step(ii, jj, m, s0, P, ptr, pos, idx):
+    """Append one sample's m spikes (input ii[q], step jj[q], in input order) to the per-step lists
+    (ptr, idx) at steps s0..s0+P−1 by a stable counting sort, so each step keeps input order;
+    returns idx (grown if needed). Plain Python, compiled by Numba where it is used (the rate
+    encoder's lists here, kernels.spike_lists in the engine)."""
+    for q in range(m):
+        ptr[s0 + jj[q] + 1] += 1
+    for j in range(P):
+        ptr[s0 + j + 1] += ptr[s0 + j]
+        pos[j] = ptr[s0 + j]
+    if ptr[s0 + P] > len(idx):
+        grown = np.empty(max(ptr[s0 + P], 2 * len(idx)), np.int64)
+        grown[:len(idx)] = idx
+        idx = grown
+    for q in range(m):
+        idx[pos[jj[q]]] = ii[q]
+        pos[jj[q]] += 1
+    return idx
+
+
 @functools.cache
 def _kernels():
     """(draw into an array, draw into lists): compiled on first use, so that importing
     neurokit.data does not import Numba. Both consume the stream in the same order."""
     from numba import njit
+
+    by_step = njit(inline="always")(sorted_by_step)
 
     @njit(nogil=True, cache=True)
     def draw(spikes, counts, p, rng, on):
@@ -111,19 +133,7 @@ def _kernels():
                             m += 1
                             c += 1
                     counts[b, i] = c
-            s0 = b * P  # counting sort by step, stable: input order kept within a step
-            for q in range(m):
-                ptr[s0 + jj[q] + 1] += 1
-            for j in range(P):
-                ptr[s0 + j + 1] += ptr[s0 + j]
-                pos[j] = ptr[s0 + j]
-            if ptr[s0 + P] > len(idx):
-                grown = np.empty(2 * ptr[s0 + P], np.int64)
-                grown[:len(idx)] = idx
-                idx = grown
-            for q in range(m):
-                idx[pos[jj[q]]] = ii[q]
-                pos[jj[q]] += 1
+            idx = by_step(ii, jj, m, b * P, P, ptr, pos, idx)
         return ptr, idx[:ptr[-1]]
 
     return draw, draw_lists

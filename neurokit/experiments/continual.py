@@ -191,17 +191,11 @@ def plot(results: dict) -> bytes:
 
 @writes_result_dir(NAME, inputs=("net",))
 def run(args, out) -> int:
-    from neurokit.cli.common import print_json
-    from neurokit.errors import DataError
+    from neurokit.cli.common import parse_seeds, print_json
     from neurokit.trained import load_any
 
     net = load_any(args.net)
-    try:
-        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    except ValueError:
-        raise DataError(f"--seeds must be comma-separated integers, got {args.seeds!r}") from None
-    if not seeds:
-        raise DataError("--seeds needs at least one seed")
+    seeds = parse_seeds(args.seeds)
     t0 = time.perf_counter()
     results = continual(net, args.data, parse_tasks(args.tasks), args.mechanism, seeds,
                         train_per_task=args.train_per_task, test_per_task=args.test_per_task, epochs=args.epochs,

@@ -100,17 +100,11 @@ def plot(results: dict) -> bytes:
 
 @writes_result_dir(NAME, inputs=("net",))
 def run(args, out) -> int:
-    from neurokit.cli.common import parse_classes, print_json
-    from neurokit.errors import DataError
+    from neurokit.cli.common import parse_classes, parse_seeds, print_json
     from neurokit.trained import load_any
 
     net = load_any(args.net)
-    try:
-        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    except ValueError:
-        raise DataError(f"--seeds must be comma-separated integers, got {args.seeds!r}") from None
-    if not seeds:
-        raise DataError("--seeds needs at least one seed")
+    seeds = parse_seeds(args.seeds)
     t0 = time.perf_counter()
     results = learning_curve(net, args.data, parse_classes(args.classes), step=args.step, max_train=args.max_train,
                              test_samples=args.test_samples, seeds=seeds, backend=args.backend,

@@ -18,6 +18,9 @@ from numba.extending import overload
 
 from neurokit.backends.engine import fixed_point, float_point
 from neurokit.backends.engine.jit import njit
+from neurokit.data.encode import sorted_by_step
+
+_by_step = njit(inline="always")(sorted_by_step)
 
 
 def _model(t):
@@ -95,19 +98,7 @@ def spike_lists(words, P):
                     f = 8 * k + byte
                     ii[m], jj[m] = f // P, f % P
                     m += ((word >> np.uint64(8 * byte)) & np.uint64(0xFF)) != 0
-        s0 = b * P
-        for q in range(m):
-            ptr[s0 + jj[q] + 1] += 1
-        for j in range(P):
-            ptr[s0 + j + 1] += ptr[s0 + j]
-            pos[j] = ptr[s0 + j]
-        if ptr[s0 + P] > len(idx):
-            grown = np.empty(max(ptr[s0 + P], 2 * len(idx)), np.int64)
-            grown[:len(idx)] = idx
-            idx = grown
-        for q in range(m):
-            idx[pos[jj[q]]] = ii[q]
-            pos[jj[q]] += 1
+        idx = _by_step(ii, jj, m, b * P, P, ptr, pos, idx)
     return ptr, idx[:ptr[-1]]
 
 
