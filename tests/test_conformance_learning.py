@@ -25,11 +25,13 @@ MIN_STEPS = 1000
 
 
 def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 0.0) -> dict:
+    """w_decay < 0: its magnitude, labelled group only (w_decay_labelled_only)."""
     rng = np.random.default_rng(seed)
     conn = {"name": "plastic", "source": "inp", "target": "out", "kind": "dense",
             "init": {"kind": "uniform", "low": 0.2, "high": 1.0},
             "learning": {"kind": kind, "a_pre": 0.05, "a_post": -0.04, "tau_pre_ms": int(rng.integers(5, 20)),
-                         "tau_post_ms": int(rng.integers(5, 20)), "w_max": 1.5, "w_decay": w_decay}}
+                         "tau_post_ms": int(rng.integers(5, 20)), "w_max": 1.5, "w_decay": abs(w_decay),
+                         "w_decay_labelled_only": w_decay < 0}}
     if pruning:
         conn["pruning"] = {"tau_prun_ms": 181.0, "k_p": 1.0}  # reachable in both precisions
     return {"schema_version": 1, "name": f"plastic{seed}", "seed": seed, "populations": [
@@ -64,7 +66,7 @@ def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3):
 @pytest.mark.parametrize("precision", ["fixed", "float"])
 @pytest.mark.parametrize("kind,pruning,w_decay", [("stdp", False, 0), ("all_ltd", False, 0), ("stdp_all_ltd", False, 0),
                                                   ("stdp_all_ltd", True, 0), ("stdp_all_ltd", False, 3 * 2**-6),
-                                                  ("stdp", True, 2**-7)])
+                                                  ("stdp", True, 2**-7), ("stdp_all_ltd", False, -2**-6)])
 def test_small_networks_learn_identically(kind, pruning, w_decay, precision):
     net = network_from_dict(small_plastic_network(7, kind, pruning, w_decay))
     rng = np.random.default_rng(11)

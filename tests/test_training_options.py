@@ -79,3 +79,17 @@ def test_train_cli_takes_epochs(tmp_path):
     assert json.loads(proc.stdout)["samples"] == 40
     log = json.loads((out / "training_log.json").read_text())
     assert log["samples"] == 40 and "×2 epochs" in log["data"]
+
+
+def test_labelled_only_decay_goes_through_the_class_gate():
+    """w_decay_labelled_only multiplies the decay by y2 (16 in the labelled group, fixed point, where
+    w·y2 is shifted right by 5; 2 in float), with the literal chosen so that λ is what is asked."""
+    rule = network_from_dict(_digits(w_decay=2**-7)).connections[0].learning
+    gated = rule.model_copy(update={"w_decay_labelled_only": True})
+    assert microcode(gated, "fixed", 1000.0, 1.0).dw.endswith("- 1 * 2^-6 * y0 * w * y2")   # 2^-6 · 16 / 32
+    assert microcode(gated.model_copy(update={"w_decay": 2**-6}), "float", 1000.0, 1.0).dw.endswith(
+        "- 1 * 2^-7 * y0 * w * y2")                                                         # 2^-7 · 2
+    with pytest.raises(QuantizationError, match=r"literal 0.00390625 in float .* from 0.015625 up"):
+        microcode(gated, "float", 1000.0, 1.0)  # λ = 2^-7 would need 2^-8
+    with pytest.raises(ValueError, match="w_decay_labelled_only needs kind stdp_all_ltd and a w_decay > 0"):
+        type(rule).model_validate({**rule.model_dump(), "w_decay": 0.0, "w_decay_labelled_only": True})

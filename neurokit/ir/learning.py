@@ -6,7 +6,8 @@ all-LTD:  Δw = −A_pre · exp(−Δt/τ_pre)   for Δt > 0;   Δw = A_post · 
 fraction λ of each of its weights (heterosynaptic depression, Δw = −λ·w on all its synapses,
 silent inputs included): with potentiation A_pre·x1 at the same spikes the weights settle at
 w ≈ (A_pre/λ)·E[x1 | post spike], a scaled average of the inputs the neuron answers (Oja's
-normalisation, which Diehl & Cook get by rescaling the weights off-chip). `stdp_all_ltd` is the supervised combination: the target population
+normalisation, which Diehl & Cook get by rescaling the weights off-chip); with
+`w_decay_labelled_only` only the neurons of the sample's class group decay. `stdp_all_ltd` is the supervised combination: the target population
 is split into one equal group per class; while a sample of class c is shown, synapses into
 group c learn by STDP and synapses into every other neuron learn by all-LTD (a silent neuron
 has no post spikes, so only neurons that fire change).
@@ -34,6 +35,14 @@ class LearningRule(IRModel):
     epoch_steps: int = Field(1, ge=1, description="learning epoch t_epoch, in time steps")
     w_decay: float = Field(0.0, ge=0, lt=1, description="fraction λ of every weight onto a neuron removed at each "
                                                         "of its spikes (Δw = −λ·w); 0: off")
+    w_decay_labelled_only: bool = Field(False, description="stdp_all_ltd: only neurons of the sample's class "
+                                                           "group decay (the class gate multiplies the product)")
+
+    @model_validator(mode="after")
+    def _labelled_decay(self):
+        if self.w_decay_labelled_only and (self.kind != "stdp_all_ltd" or self.w_decay == 0):
+            raise ValueError("w_decay_labelled_only needs kind stdp_all_ltd and a w_decay > 0")
+        return self
 
     @model_validator(mode="after")
     def _bounds(self):

@@ -6,7 +6,10 @@ A rule is a sum of products evaluated at a pre spike (dependency x0) or a post s
     all_ltd       dw = −S_pre · y0 · x1             − S_post · x0 · y1
     stdp_all_ltd  dw = S_pre · y0 · x1 · (y2 − g)   − S_post · x0 · y1
 
-and, with `w_decay` λ > 0, one more product:  − λ · y0 · w  (λ a literal m · 2^k).
+and, with `w_decay` λ > 0, one more product:  − λ · y0 · w  (λ a literal m · 2^k), or, with
+`w_decay_labelled_only`, − L · y0 · w · y2: the class gate y2 keeps it to the labelled group. There
+y2 is 16 in fixed point, and the product of w (9 bits) and y2 (7 bits) is shifted right by 5
+(9 + 7 + 4 − 15): L = 2λ; in float y2 is 2: L = λ/2.
 
 x1 (pre) and y1 (post) are traces with impulse I and time constant τ, so at a post spike Δt
 after a pre spike x1 = I_x · exp(−Δt/τ_pre) and Δw = S_pre · I_x · exp(−Δt/τ_pre): we choose
@@ -147,7 +150,17 @@ def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, wh
     else:
         on, off, g = GATE[precision]
         dw = f"{pre.literal} * y0 * x1 * (y2 - {g}) - {depress}"
-    if rule.w_decay > 0:
+    if rule.w_decay_labelled_only:
+        per_gate = 0.5 if precision == "fixed" else 2.0  # what y2 (in the labelled group) multiplies by
+        try:
+            literal = scale_literal(rule.w_decay / per_gate, what + ".w_decay")
+        except QuantizationError:
+            raise QuantizationError(
+                f"{what}.w_decay: {rule.w_decay:g} with w_decay_labelled_only is the literal "
+                f"{rule.w_decay / per_gate:g} in {precision} (the gate multiplies by {per_gate:g}), which the learning "
+                f"engine cannot hold; use m · 2^k from {2.0**-7 * per_gate:g} up") from None
+        dw = f"{dw} - {literal} * y0 * w * y2"
+    elif rule.w_decay > 0:
         dw = f"{dw} - {scale_literal(rule.w_decay, what + '.w_decay')} * y0 * w"
     gate = GATE[precision][:2] if rule.kind == "stdp_all_ltd" else (0.0, 0.0)
     timer = None if pruning is None else design(
