@@ -74,69 +74,11 @@ class RateInputs:
         return a, b
 
 
-def sorted_by_step(ii, jj, m, s0, P, ptr, pos, idx):
-    """Append one sample's m spikes (input ii[q], step jj[q], in input order) to the per-step lists
-    (ptr, idx) at steps s0..s0+P−1 by a stable counting sort, so each step keeps input order;
-    returns idx (grown if needed). Plain Python, compiled by Numba where it is used (the rate
-    encoder's lists here, kernels.spike_lists in the engine)."""
-    for q in range(m):
-        ptr[s0 + jj[q] + 1] += 1
-    for j in range(P):
-        ptr[s0 + j + 1] += ptr[s0 + j]
-        pos[j] = ptr[s0 + j]
-    if ptr[s0 + P] > len(idx):
-        grown = np.empty(max(ptr[s0 + P], 2 * len(idx)), np.int64)
-        grown[:len(idx)] = idx
-        idx = grown
-    for q in range(m):
-        idx[pos[jj[q]]] = ii[q]
-        pos[jj[q]] += 1
-    return idx
-
-
-@functools.cache
 def _kernels():
-    """(draw into an array, draw into lists): compiled on first use, so that importing
-    neurokit.data does not import Numba. Both consume the stream in the same order."""
-    from numba import njit
+    """(draw into an array, draw into lists): neurokit.data.spike_draw, imported on first use."""
+    from neurokit.data import spike_draw
 
-    by_step = njit(inline="always")(sorted_by_step)
-
-    @njit(nogil=True, cache=True)
-    def draw(spikes, counts, p, rng, on):
-        for b in range(p.shape[0]):
-            for i in range(p.shape[1]):
-                if p[b, i] > 0:
-                    n = 0
-                    for j in range(on):
-                        s = rng.random() < p[b, i]
-                        spikes[b, i, j] = s
-                        n += s
-                    counts[b, i] = n
-
-    @njit(nogil=True, cache=True)
-    def draw_lists(counts, p, rng, on, P):
-        n, n_in = p.shape
-        ptr = np.zeros(n * P + 1, np.int64)
-        idx = np.empty(max(16, int(np.ceil(p.sum() * on * 1.25)) + 64), np.int64)
-        ii = np.empty(n_in * on, np.int64)  # one sample's spikes: input, step (input order)
-        jj = np.empty(n_in * on, np.int64)
-        pos = np.empty(P, np.int64)
-        for b in range(n):
-            m = 0
-            for i in range(n_in):
-                if p[b, i] > 0:
-                    c = 0
-                    for j in range(on):
-                        if rng.random() < p[b, i]:
-                            ii[m], jj[m] = i, j
-                            m += 1
-                            c += 1
-                    counts[b, i] = c
-            idx = by_step(ii, jj, m, b * P, P, ptr, pos, idx)
-        return ptr, idx[:ptr[-1]]
-
-    return draw, draw_lists
+    return spike_draw.draw, spike_draw.draw_lists
 
 
 def integrate_fire_spikes(net: Network, flat_samples: np.ndarray, precision: str) -> np.ndarray:

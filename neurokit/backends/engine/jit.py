@@ -24,7 +24,7 @@ HERE = Path(__file__).parent
 SOURCES = [HERE / name for name in ("jit.py", "fixed_point.py", "float_point.py", "kernels.py", "plastic.py",
                                     "online.py", "rulegen.py")]
 SOURCES.append(HERE.parent.parent / "quant" / "fixed.py")  # bit widths compiled in as constants
-SOURCES.append(HERE.parent.parent / "data" / "encode.py")  # sorted_by_step is compiled into kernels.spike_lists
+SOURCES.append(HERE.parent.parent / "data" / "spike_draw.py")  # sorted_by_step is compiled into kernels.spike_lists
 STAMP = "engine-sources.sha256"
 CACHE_DIR = HERE / "__pycache__"
 RULES_DIR = CACHE_DIR / "rules"  # generated learning-rule modules (rulegen.py), cached like the rest

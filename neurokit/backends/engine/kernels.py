@@ -18,9 +18,7 @@ from numba.extending import overload
 
 from neurokit.backends.engine import fixed_point, float_point
 from neurokit.backends.engine.jit import njit
-from neurokit.data.encode import sorted_by_step
-
-_by_step = njit(inline="always")(sorted_by_step)
+from neurokit.data.spike_draw import sorted_by_step
 
 
 def _model(t):
@@ -98,7 +96,7 @@ def spike_lists(words, P):
                     f = 8 * k + byte
                     ii[m], jj[m] = f // P, f % P
                     m += ((word >> np.uint64(8 * byte)) & np.uint64(0xFF)) != 0
-        idx = _by_step(ii, jj, m, b * P, P, ptr, pos, idx)
+        idx = sorted_by_step(ii, jj, m, b * P, P, ptr, pos, idx)
     return ptr, idx[:ptr[-1]]
 
 
