@@ -163,16 +163,7 @@ def _list(b, n):
 def _torch_model(net, decoder: str, cfg: dict = DEFAULTS):
     import torch
 
-    class Spike(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return (x > 0).to(x.dtype)
-
-        @staticmethod
-        def backward(ctx, g):
-            (x,) = ctx.saved_tensors
-            return g / (1.0 + 5.0 * x.abs()) ** 2  # fast sigmoid
+    from neurokit.surrogate import cuba, delayed
 
     hid, out = net.population("hid").neuron, net.population("out").neuron
     dt = net.dt_ms
@@ -190,33 +181,13 @@ def _torch_model(net, decoder: str, cfg: dict = DEFAULTS):
             self.ro_w = torch.nn.Parameter(torch.full((n_out,), 1.0 / n_out))
             self.ro_b = torch.nn.Parameter(torch.zeros(()))
 
-        @staticmethod
-        def layer(current, neuron, bias, spiking):
-            """current [B, n, P]: the input that arrives at each step (already delayed)."""
-            du, dv = neuron.current_decay_per_step(dt), neuron.voltage_decay_per_step(dt)
-            B, n, _ = current.shape
-            u = current.new_zeros(B, n)
-            v = current.new_zeros(B, n)
-            spikes, vs = [], []
-            for t in range(P):
-                u = u * (1 - du) + current[:, :, t]
-                v = v * (1 - dv) + u + bias
-                if spiking:
-                    s = Spike.apply(v - neuron.v_th)
-                    v = v * (1 - s.detach())
-                    spikes.append(s)
-                vs.append(v)
-            return (torch.stack(spikes, 2) if spiking else None), torch.stack(vs, 2)
-
         def forward(self, s_in):
             """s_in float [B, n_in, P] → (hidden spikes, out spikes or None, out v)."""
-            delayed = torch.nn.functional.pad(s_in, (1, 0))[:, :, :P]
-            s_h, _ = self.layer(torch.einsum("hi,bit->bht", self.w1, delayed), hid, self.b1, True)
-            delayed = torch.nn.functional.pad(s_h, (1, 0))[:, :, :P]
+            s_h, _ = cuba(torch.einsum("hi,bit->bht", self.w1, delayed(s_in)), hid, self.b1, dt, True)
             # first spike: the output's v up to its first spike is the v of a neuron that never resets,
             # so it runs without reset and the decoder reads the crossing of v_th (below)
-            s_o, v_o = self.layer(torch.einsum("oh,bht->bot", self.w2, delayed), out, self.b2,
-                                  out.spiking and decoder != "first_spike")
+            s_o, v_o = cuba(torch.einsum("oh,bht->bot", self.w2, delayed(s_h)), out, self.b2, dt,
+                            out.spiking and decoder != "first_spike")
             return s_h, s_o, v_o
 
         def decode(self, s_o, v_o):
