@@ -10,7 +10,7 @@ import threading
 from neurokit import __version__
 from neurokit.errors import NeurokitError
 
-COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment", "sweep", "plot", "interop")
+COMMAND_MODULES = ("spec", "run", "train", "compile", "energy", "experiment", "sweep", "plot", "interop", "generate")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # sent by `timeout`, CI cancellation, a closed terminal
 
 

@@ -1,0 +1,320 @@
+"""`neurokit experiment generative --model vae`: a spiking VAE that writes digits, deployed (issue 14).
+
+1. A judge: a small CNN trained on the training split (neurokit.generative.judge), whose
+   penultimate features give the classifier FID and whose confidence says how recognisable a
+   generated digit is.
+2. Three VAEs of the same size (784 → hidden → L → hidden → 784), trained the same way (Adam on
+   the negative ELBO, same epochs, batch and learning rate; neurokit.generative.vae):
+   `snn`, the spiking VAE (LIF encoder, L Bernoulli latent bits as spike trains, LIF decoder
+   read as membrane potential); `ann`, the ANN VAE with a Gaussian latent (FSVAE's baseline);
+   `ann_bernoulli`, the ANN VAE with the spiking VAE's Bernoulli latent, which separates what
+   the spikes cost from what the discrete latent costs.
+3. Codes to generate from: a Gaussian mixture fitted to each model's training codes (default),
+   or its prior (neurokit.generative.sampler); the same seeded codes for float and deployed runs.
+4. Deployment: the spiking decoder is written to NIR (decoder.nir), read back through neurokit's
+   importer, and run in fixed point on the engine (every generated digit) and on Lava (the first
+   `--lava-samples`), which must give identical pixels; its energy per generated image on the
+   loihi and spinnaker2 profiles, against the ANN decoder's MACs × 4.6 pJ (32-bit float) and
+   × 0.9 pJ.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import numpy as np
+
+from neurokit.cli.common import writes_result_dir
+
+NAME = "generative"
+MODELS = ("vae",)
+PROFILES = ("loihi", "spinnaker2")
+E_MAC_J = {"float32_45nm": 4.6e-12, "int8": 0.9e-12}
+DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, judge_epochs=8)
+FILES = ("generative.json", "decoder.nir", "sampler.npz", "samples.png", "interpolation.png", "training.png")
+
+
+def log(msg: str, enabled: bool) -> None:
+    if enabled:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def _train_vaes(x: np.ndarray, cfg: dict, seed: int, progress: bool) -> dict:
+    import torch
+
+    from neurokit.generative.vae import AnnVAE, BernoulliAnnVAE, SpikingVAE, train
+    from neurokit.progress import progress_bar
+
+    models, histories = {}, {}
+    for name, cls in (("snn", SpikingVAE), ("ann", AnnVAE), ("ann_bernoulli", BernoulliAnnVAE)):
+        model = cls(cfg, x.shape[1], seed)
+        t0 = time.perf_counter()
+        with progress_bar(cfg["epochs"], f"train {name} VAE", unit="epoch", enabled=progress) as bar:
+            def tick(epoch, losses, bar=bar):
+                bar.set_postfix(loss=losses[0], recon=losses[1], kl=losses[2])
+                bar.update(1)
+            histories[name] = {"loss": train(model, x, epochs=cfg["epochs"], batch=cfg["batch"], lr=cfg["lr"],
+                                             beta=cfg["beta"], seed=seed, progress=tick),
+                               "train_s": round(time.perf_counter() - t0, 1)}
+        models[name] = model
+    torch.manual_seed(seed)
+    return models, histories
+
+
+def _float_outputs(model, x_test: np.ndarray, codes: np.ndarray, seed: int):
+    """(reconstructions of x_test, generated images from codes), the float model's, same draws."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        rec = model.reconstruct(torch.tensor(x_test, dtype=torch.float32), g).numpy()
+        gen = model.generate(torch.tensor(codes, dtype=torch.float32), g).numpy()
+    return rec, gen
+
+
+def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: int, sampler: str,
+               train_samples: int | None = None, test_samples: int | None = None, download: bool = False,
+               progress: bool = True) -> tuple[dict, dict]:
+    """(results, files): the JSON object of the issue and the artefacts to write."""
+    import torch
+
+    from neurokit.api import export_bytes
+    from neurokit.data import load_dataset
+    from neurokit.generative.decoder import draw_bits, run_decoder
+    from neurokit.generative.judge import Judge
+    from neurokit.generative.sampler import CodeSampler
+
+    torch.set_num_threads(1)  # step-by-step loops over small batches: one thread is fastest here
+    t_start = time.perf_counter()
+    train_set = load_dataset(data, "train", samples=train_samples, seed=seed, download=download)
+    test_set = load_dataset(data, "test", samples=test_samples, seed=seed, download=download)
+    x, x_test = train_set.flat.astype(np.float32), test_set.flat.astype(np.float32)
+
+    log(f"judge: a CNN on {len(x)} training digits", progress)
+    judge = Judge.train(train_set.images, train_set.labels, seed=seed, epochs=cfg["judge_epochs"])
+    half = len(x_test) // 2
+    judge_info = {"test_accuracy": round(judge.accuracy(test_set.images, test_set.labels), 4),
+                  "real_vs_real": judge.score(test_set.images[:half], test_set.images[half:])}
+
+    models, histories = _train_vaes(x, cfg, seed, progress)
+    results, samplers, gen = {}, {}, {}
+    for name, model in models.items():
+        with torch.no_grad():
+            train_codes = model.codes(torch.tensor(x)).numpy().astype(np.float64)
+        prior = "bernoulli_half" if name != "ann" else "normal"
+        samplers[name] = {k: CodeSampler.fit(k, train_codes, prior, components=cfg["components"], seed=seed)
+                          for k in ("mixture", "prior")}
+        by_sampler = {}
+        for kind, s in samplers[name].items():
+            codes = s.draw(samples, seed)
+            rec, images = _float_outputs(model, x_test, codes, seed)
+            by_sampler[kind] = judge.score(images, test_set.images)
+            gen[(name, kind)] = (codes, images)
+        recon = float(np.mean((rec - x_test) ** 2))
+        results[name] = {**by_sampler[sampler], "recon_loss": round(recon, 5), "by_sampler": by_sampler,
+                         "train_s": histories[name]["train_s"], "final_loss": list(histories[name]["loss"][-1])}
+        log(f"{name:>13}: FID {results[name]['fid']:.1f}  recon {recon:.4f}  confident "
+            f"{results[name]['confident_fraction']:.3f}  classes {len(results[name]['classes_present'])}", progress)
+
+    # -- deployment: the spiking decoder through NIR, fixed point, engine and Lava ------------------
+    from neurokit.interop.nir import from_nir, read_nir
+
+    snn = models["snn"]
+    nir_bytes = export_bytes(snn.decoder_ir(), "nir")
+    deployed = _read_nir_bytes(nir_bytes, from_nir, read_nir)
+    codes, float_images = gen[("snn", sampler)]
+    bits = draw_bits(codes, seed)
+    log(f"deployed: {samples} digits on the engine, fixed point", progress)
+    engine_images, engine_run = run_decoder(deployed, bits, backend="engine", progress=progress)
+    n_lava = min(lava_samples, samples)
+    identical = None
+    if n_lava:
+        log(f"deployed: the first {n_lava} on Lava, fixed point", progress)
+        lava_images, _ = run_decoder(deployed, bits[:n_lava], backend="lava", progress=progress)
+        identical = bool(np.array_equal(lava_images, engine_images[:n_lava]))
+    # the float model's draw of the same codes (torch's generator) differs from the host's draw of the
+    # deployment (numpy's); the float reference for the deployed FID is the float twin on the host's bits
+    float_on_bits = _float_on_bits(snn, bits)
+    deployed_score = judge.score(engine_images, test_set.images)
+    float_score = judge.score(float_on_bits, test_set.images)
+    with torch.no_grad():
+        rec_bits = draw_bits(snn.codes(torch.tensor(x_test)).numpy(), seed + 1)
+    deployed_recon, _ = run_decoder(deployed, rec_bits, backend="engine")
+    results["deployed"] = {"identical_lava_engine": identical, "lava_samples": n_lava, "backend": "engine",
+                           "precision": "fixed", "fid": deployed_score["fid"], "float_fid_same_bits": float_score["fid"],
+                           "fid_ratio_to_float": round(deployed_score["fid"] / float_score["fid"], 4),
+                           "confident_fraction": deployed_score["confident_fraction"],
+                           "classes_present": deployed_score["classes_present"],
+                           "recon_loss": round(float(np.mean((deployed_recon - x_test) ** 2)), 5),
+                           "max_pixel_difference_to_float": round(float(np.abs(engine_images - float_on_bits).max()), 4)}
+
+    # -- energy per generated image --------------------------------------------------------------
+    results["snn"]["joules_per_image"], results["snn"]["spikes_per_image"] = _energy(deployed, bits[:100])
+    L, H, n_pix = cfg["latent"], cfg["hidden"], x.shape[1]
+    macs = L * H + H * n_pix
+    for name in ("ann", "ann_bernoulli"):
+        results[name]["joules_per_image"] = {k: macs * v for k, v in E_MAC_J.items()}
+        results[name]["macs_per_image"] = macs
+    results["snn"]["joules_per_image"].update({f"ann_{k}": macs * v for k, v in E_MAC_J.items()})
+
+    out = {"model": "vae", "data": data, "seed": seed, "sampler": sampler, "samples": samples, "config": cfg,
+           "n_train": len(x), "n_test": len(x_test), "judge": judge_info, **results,
+           "fid_metric": "Fréchet distance of this judge's 128 penultimate features (classifier FID, not Inception FID)",
+           "wall_time_s": round(time.perf_counter() - t_start, 1)}
+    files = {"generative.json": None, "decoder.nir": nir_bytes, "sampler.npz": samplers["snn"][sampler].to_bytes(),
+             "samples.png": grid_png({"spiking VAE, deployed (engine, fixed point)": engine_images,
+                                      "ANN VAE (Gaussian latent)": gen[("ann", sampler)][1],
+                                      "ANN VAE (Bernoulli latent)": gen[("ann_bernoulli", sampler)][1]}),
+             "interpolation.png": interpolation_png(models, deployed, x_test, seed),
+             "training.png": training_png(histories)}
+    files["generative.json"] = json.dumps(out, indent=1).encode()
+    return out, files
+
+
+def _read_nir_bytes(data: bytes, from_nir, read_nir):
+    import os
+    import tempfile
+
+    fd, path = tempfile.mkstemp(suffix=".nir")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return from_nir(read_nir(path), dt_ms=None)
+    finally:
+        os.unlink(path)
+
+
+def _float_on_bits(snn, bits: np.ndarray) -> np.ndarray:
+    import torch
+
+    with torch.no_grad():
+        return torch.sigmoid(snn.decode_v(snn.trains(torch.tensor(bits, dtype=torch.float32)))).numpy()
+
+
+def _energy(net, bits: np.ndarray) -> tuple[dict, float]:
+    from neurokit.api import energy
+    from neurokit.data import Samples
+    from neurokit.generative.decoder import spike_trains
+
+    samples = Samples(spike_trains(bits, net.presentation_steps), np.zeros(len(bits), np.int64), "latent bits")
+    run, reports = energy(net, samples, profiles=list(PROFILES), backend="engine")
+    spikes = float(np.mean([sum(row.values()) for row in run.per_sample]))
+    return {r.profile: r.joules_per_inference for r in reports}, round(spikes, 1)
+
+
+# -- pictures -------------------------------------------------------------------------------------
+def grid_png(rows: dict, per_row: int = 16, lines: int = 4) -> bytes:
+    """Each entry: a titled block of `lines` × `per_row` digits."""
+    from neurokit.plots import figure, png_bytes
+
+    plt, fig = figure(figsize=(per_row * 0.5, len(rows) * (lines * 0.5 + 0.35)))
+    for k, (title, images) in enumerate(rows.items()):
+        ax = fig.add_subplot(len(rows), 1, k + 1)
+        ax.imshow(tile(images[:per_row * lines], per_row), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(title, fontsize=8)
+        ax.axis("off")
+    return png_bytes(plt, fig)
+
+
+def tile(images: np.ndarray, per_row: int) -> np.ndarray:
+    images = np.asarray(images).reshape(-1, 28, 28)
+    n = len(images)
+    rows = -(-n // per_row)
+    canvas = np.ones((rows * 29 + 1, per_row * 29 + 1))
+    for i, im in enumerate(images):
+        r, c = divmod(i, per_row)
+        canvas[1 + r * 29:1 + r * 29 + 28, 1 + c * 29:1 + c * 29 + 28] = im
+    return canvas
+
+
+def interpolation_png(models: dict, deployed, x_test: np.ndarray, seed: int, steps: int = 10) -> bytes:
+    """Codes of two test digits, linearly interpolated; the spiking decoder (deployed) and the ANN's."""
+    import torch
+
+    from neurokit.generative.decoder import run_decoder
+
+    pairs = [(0, 1), (2, 3), (4, 5)]
+    a = np.linspace(0, 1, steps)[:, None]
+    rows = {}
+    with torch.no_grad():
+        for name in ("snn", "ann"):
+            c = models[name].codes(torch.tensor(x_test[:6])).numpy()
+            codes = np.concatenate([(1 - a) * c[i] + a * c[j] for i, j in pairs])
+            if name == "snn":  # one uniform draw per pair, so bits flip one by one along the line
+                u = np.random.default_rng([seed, 3]).random((len(pairs), c.shape[1])).repeat(steps, 0)
+                bits = (u < 1 / (1 + np.exp(-codes))).astype(np.uint8)
+                rows["spiking VAE, deployed"] = run_decoder(deployed, bits, backend="engine")[0]
+            else:
+                rows["ANN VAE"] = models[name].generate(torch.tensor(codes, dtype=torch.float32)).numpy()
+    return grid_png(rows, per_row=steps, lines=len(pairs))
+
+
+def training_png(histories: dict) -> bytes:
+    from neurokit.plots import figure, png_bytes
+
+    plt, fig = figure(figsize=(6, 3.5))
+    ax = fig.add_subplot(1, 1, 1)
+    for name, h in histories.items():
+        loss = np.array(h["loss"])
+        ax.plot(np.arange(1, len(loss) + 1), loss[:, 0], label=f"{name}: −ELBO")
+        ax.plot(np.arange(1, len(loss) + 1), loss[:, 1], ls="--", label=f"{name}: reconstruction")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("nats per digit (training)")
+    ax.legend(fontsize=7)
+    return png_bytes(plt, fig)
+
+
+# -- CLI ------------------------------------------------------------------------------------------
+def register(sub) -> None:
+    from neurokit.cli.common import count
+
+    from neurokit.generative.sampler import SAMPLERS
+
+    p = sub.add_parser(NAME, help="train a spiking VAE and its ANN twins, deploy the decoder, judge the digits")
+    p.add_argument("--model", choices=MODELS, default="vae")
+    p.add_argument("--data", required=True, help="data spec: 'mnist:ROOT' (or 'digits')")
+    p.add_argument("--out", required=True, help="directory for generative.json, decoder.nir, sampler.npz and the "
+                   "PNGs (an earlier neurokit result there is replaced, anything else is refused)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=count, default=DEFAULTS["epochs"], help="(default: %(default)s)")
+    p.add_argument("--latent", type=count, default=None, help="latent size L (default: 64)")
+    p.add_argument("--hidden", type=count, default=None, help="hidden neurons per layer (default: 400)")
+    p.add_argument("--steps", type=count, default=None, help="time steps T of the spiking VAE (default: 16)")
+    p.add_argument("--sampler", choices=SAMPLERS, default="mixture", help="codes from a Gaussian mixture fitted to "
+                   "the training codes, or from the VAE's prior (default: %(default)s)")
+    p.add_argument("--samples", type=count, default=1000, help="digits generated per model (default: %(default)s)")
+    p.add_argument("--lava-samples", type=int, default=20, help="of those, how many also run on Lava to check "
+                   "they are identical (0: none; default: %(default)s)")
+    p.add_argument("--train-samples", type=count, default=None, help="training digits (default: all)")
+    p.add_argument("--test-samples", type=count, default=None, help="test digits (default: all)")
+    p.add_argument("--download", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the results on stdout")
+    p.set_defaults(handler=run)
+
+
+@writes_result_dir(NAME, inputs=())
+def run(args, out) -> int:
+    from neurokit.cli.common import print_json
+    from neurokit.generative.decoder import DEFAULTS as NET
+
+    cfg = {**NET, **DEFAULTS, "epochs": args.epochs}
+    for key in ("latent", "hidden", "steps"):
+        if getattr(args, key) is not None:
+            cfg[key] = getattr(args, key)
+    results, files = generative(args.data, seed=args.seed, cfg=cfg, samples=args.samples,
+                                lava_samples=args.lava_samples, sampler=args.sampler, train_samples=args.train_samples,
+                                test_samples=args.test_samples, download=args.download, progress=not args.json)
+    out.commit(files)
+    if args.json:
+        print_json(results)
+    else:
+        for name in ("snn", "ann", "ann_bernoulli"):
+            r = results[name]
+            print(f"{name:>13}: classifier FID {r['fid']:.1f}  recon {r['recon_loss']:.4f}  confident "
+                  f"{r['confident_fraction']:.3f}  classes {len(r['classes_present'])}/10")
+        d = results["deployed"]
+        print(f"     deployed: FID {d['fid']:.1f} (float on the same bits {d['float_fid_same_bits']:.1f}), "
+              f"Lava = engine on {d['lava_samples']}: {d['identical_lava_engine']}")
+        print(f"wrote {args.out}/ ({', '.join(FILES)}) in {results['wall_time_s']} s")
+    return 0

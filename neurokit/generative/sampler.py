@@ -1,0 +1,55 @@
+"""Where generated codes come from: the VAE's prior, or a Gaussian mixture fitted to the codes the
+encoder gives the training digits (ex-post density estimation, Ghosh et al., ICLR 2020), which
+keeps samples where the decoder has learned to draw.
+
+A code is what the decoder's input is drawn from: the logits of the spiking VAE's latent bits
+(then z ~ Bernoulli(sigmoid(code)) on the host), or the ANN VAE's Gaussian z itself.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+SAMPLERS = ("mixture", "prior")
+
+
+class CodeSampler:
+    def __init__(self, kind: str, latent: int, prior: str, weights=None, means=None, covariances=None):
+        self.kind, self.latent, self.prior = kind, latent, prior  # prior: "bernoulli_half" | "normal"
+        self.weights, self.means, self.covariances = weights, means, covariances
+
+    @classmethod
+    def fit(cls, kind: str, codes: np.ndarray, prior: str, *, components: int, seed: int) -> "CodeSampler":
+        if kind == "prior":
+            return cls("prior", codes.shape[1], prior)
+        from sklearn.mixture import GaussianMixture
+
+        # reg_covar: latent dimensions the VAE left unused hold near-constant codes (singular covariance)
+        gm = GaussianMixture(components, covariance_type="full", reg_covar=1e-3, random_state=seed, max_iter=200)
+        gm.fit(np.asarray(codes, np.float64))
+        return cls("mixture", codes.shape[1], prior, gm.weights_, gm.means_, gm.covariances_)
+
+    def draw(self, n: int, seed: int) -> np.ndarray:
+        rng = np.random.default_rng([seed, 7])
+        if self.kind == "prior":
+            return np.zeros((n, self.latent)) if self.prior == "bernoulli_half" else rng.standard_normal((n, self.latent))
+        k = rng.choice(len(self.weights), size=n, p=self.weights / self.weights.sum())
+        chol = np.linalg.cholesky(self.covariances)
+        eps = rng.standard_normal((n, self.latent))
+        return self.means[k] + np.einsum("nij,nj->ni", chol[k], eps)
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        arrays = {"kind": np.array(self.kind), "latent": np.array(self.latent), "prior": np.array(self.prior)}
+        if self.kind == "mixture":
+            arrays.update(weights=self.weights, means=self.means, covariances=self.covariances)
+        np.savez(buf, **arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def load(cls, path) -> "CodeSampler":
+        with np.load(path, allow_pickle=False) as f:
+            kind = str(f["kind"])
+            extra = {k: f[k] for k in ("weights", "means", "covariances")} if kind == "mixture" else {}
+            return cls(kind, int(f["latent"]), str(f["prior"]), **extra)

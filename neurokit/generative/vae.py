@@ -1,0 +1,221 @@
+"""The spiking VAE and its same-size ANN twin, trained the same way (Adam on the negative ELBO).
+
+Spiking VAE (`SpikingVAE`), T steps:
+  encoder  x → LIF hidden (x as a constant current, every step) → logits = W·(spike rate) + b
+           → p = sigmoid(logits), the latent's firing probability per step;
+  latent   z[t, j] ~ Bernoulli(p_j), i.i.d. over the T steps (a Bernoulli process); the gradient
+           passes straight through the draw (z + p − sg(p));
+  decoder  the IR network of neurokit.generative.decoder, run by its PyTorch twin
+           (neurokit.surrogate), x̂ = sigmoid(V_out(t_end)).
+  loss     Σ_pixels BCE(x̂, x) + β · T · Σ_j KL(Bern(p_j) ‖ Bern(½))   (the process's KL: T steps)
+  sample   z[t, j] ~ Bernoulli(½) — on the chip, the latent encoder fed p = ½.
+
+ANN VAE (`AnnVAE`): x → ReLU hidden → (μ, log σ²) of L Gaussians → z = μ + σ·ε → ReLU hidden →
+sigmoid pixels; loss Σ BCE + β · KL(N(μ, σ²) ‖ N(0, 1)); sample z ~ N(0, 1). Same layer sizes.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def draw_bits(logits, generator=None):
+    """Bits z ~ Bernoulli(sigmoid(logits)): the forward pass is the hard draw, the gradient that of
+    sigmoid(logits + logistic noise) (straight-through Gumbel-sigmoid, τ = 1)."""
+    torch = _torch()
+    u = torch.rand(logits.shape, generator=generator).clamp(1e-6, 1 - 1e-6)
+    y = logits + torch.log(u) - torch.log1p(-u)
+    soft = torch.sigmoid(y)
+    return (y > 0).to(logits.dtype) + soft - soft.detach()
+
+
+def kl_bernoulli_half(q):
+    """Σ_j KL(Bern(p_j) ‖ Bern(½)) = Σ_j log 2 + p·log p + (1 − p)·log(1 − p), p = sigmoid(q); mean over the batch."""
+    F = _torch().nn.functional
+    p = _torch().sigmoid(q)
+    return (math.log(2) + p * F.logsigmoid(q) + (1 - p) * F.logsigmoid(-q)).sum(1).mean()
+
+
+class SpikingVAE:
+    """Holds the torch parameters; `decoder_ir()` writes the trained decoder into the IR."""
+
+    def __init__(self, cfg: dict, n_pixels: int, seed: int):
+        torch = _torch()
+        from neurokit.generative.decoder import decoder_network
+
+        self.cfg, self.n_pixels = cfg, n_pixels
+        g = torch.Generator().manual_seed(seed)
+        H, L = cfg["hidden"], cfg["latent"]
+        self.net = decoder_network(cfg, n_pixels, seed=seed)  # neuron constants for the twin
+        hid = self.net.population("hid").neuron
+
+        def param(*shape, scale):
+            return torch.nn.Parameter(torch.randn(*shape, generator=g) * scale)
+
+        self.params = {
+            "e1": param(H, n_pixels, scale=1 / math.sqrt(n_pixels) * 4), "eb1": torch.nn.Parameter(torch.zeros(H)),
+            "e2": param(L, H, scale=1 / math.sqrt(H)), "eb2": torch.nn.Parameter(torch.zeros(L)),
+            "d1": param(H, L, scale=2 / math.sqrt(L)),
+            "d2": param(n_pixels, H, scale=1 / math.sqrt(H)), "db2": torch.nn.Parameter(torch.zeros(n_pixels)),
+        }
+        self.hid = hid
+        self.out = self.net.population("out").neuron
+        self.P = self.net.steps_per_sample
+
+    def parameters(self):
+        return list(self.params.values())
+
+    def encode(self, x):
+        """x [B, pixels] → the logits of the latent bits' probabilities [B, L]."""
+        from neurokit.surrogate import cuba
+
+        T = self.cfg["steps"]
+        current = (x @ self.params["e1"].T).unsqueeze(2).expand(-1, -1, T)
+        s, _ = cuba(current, self.hid, self.params["eb1"], self.cfg["dt_ms"], True)
+        return s.mean(2) @ self.params["e2"].T + self.params["eb2"]
+
+    def trains(self, z):
+        """bits [B, L] → the latent's spike trains [B, L, P]: a 1 spikes at each of the T steps."""
+        torch = _torch()
+        T = self.cfg["steps"]
+        return torch.nn.functional.pad(z.unsqueeze(2).expand(-1, -1, T), (0, self.P - T))
+
+    def decode_v(self, z):
+        """latent spikes [B, L, P] → V_out(t_end) [B, pixels] (logits of the pixels)."""
+        from neurokit.surrogate import cuba, delayed
+
+        torch = _torch()
+        dt = self.cfg["dt_ms"]
+        s_h, _ = cuba(torch.einsum("hl,blt->bht", self.params["d1"], delayed(z)), self.hid, 0.0, dt, True)
+        # the output integrates without leak, its current lasting one step: V(t_end) = W·Σ s_h + P·b
+        # (the last step's arrivals are the spikes of step P−2, delayed once)
+        counts = delayed(s_h).sum(2)
+        return counts @ self.params["d2"].T + self.P * self.params["db2"]
+
+    def loss(self, x, beta: float):
+        torch = _torch()
+        q = self.encode(x)
+        logits = self.decode_v(self.trains(draw_bits(q)))
+        rec = torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="sum") / len(x)
+        kl = kl_bernoulli_half(q)
+        return rec + beta * kl, rec, kl
+
+    def reconstruct(self, x, generator=None):
+        torch = _torch()
+        return torch.sigmoid(self.decode_v(self.trains(draw_bits(self.encode(x), generator))))
+
+    def codes(self, x):
+        """The posterior's code of each image: the logits of its bits."""
+        return self.encode(x)
+
+    def prior_codes(self, n: int, generator=None):
+        return _torch().zeros((n, self.cfg["latent"]))  # Bernoulli(½)
+
+    def generate(self, codes, generator=None):
+        """Pixels from codes: the bits drawn, then decoded."""
+        return _torch().sigmoid(self.decode_v(self.trains(draw_bits(codes, generator))))
+
+    def decoder_ir(self):
+        from neurokit.generative.decoder import decoder_network
+
+        w = {k: v.detach().numpy().astype(np.float64) for k, v in self.params.items()}
+        return decoder_network(self.cfg, self.n_pixels, w["d1"], None, w["d2"], w["db2"])
+
+
+class AnnVAE:
+    def __init__(self, cfg: dict, n_pixels: int, seed: int):
+        torch = _torch()
+        torch.manual_seed(seed)
+        H, L = cfg["hidden"], cfg["latent"]
+        self.cfg = cfg
+        self.enc = torch.nn.Sequential(torch.nn.Linear(n_pixels, H), torch.nn.ReLU(), torch.nn.Linear(H, 2 * L))
+        self.dec = torch.nn.Sequential(torch.nn.Linear(L, H), torch.nn.ReLU(), torch.nn.Linear(H, n_pixels))
+
+    def parameters(self):
+        return list(self.enc.parameters()) + list(self.dec.parameters())
+
+    def _posterior(self, x):
+        mu, logvar = self.enc(x).chunk(2, dim=1)
+        return mu, logvar
+
+    def loss(self, x, beta: float):
+        torch = _torch()
+        mu, logvar = self._posterior(x)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        rec = torch.nn.functional.binary_cross_entropy_with_logits(self.dec(z), x, reduction="sum") / len(x)
+        kl = (0.5 * (mu ** 2 + logvar.exp() - 1 - logvar)).sum(1).mean()
+        return rec + beta * kl, rec, kl
+
+    def reconstruct(self, x, generator=None):
+        torch = _torch()
+        mu, logvar = self._posterior(x)
+        eps = torch.randn(mu.shape, generator=generator)
+        return torch.sigmoid(self.dec(mu + torch.exp(0.5 * logvar) * eps))
+
+    def codes(self, x):
+        """The posterior's code of each image: μ."""
+        return self._posterior(x)[0]
+
+    def prior_codes(self, n: int, generator=None):
+        return _torch().randn((n, self.cfg["latent"]), generator=generator)
+
+    def generate(self, codes, generator=None):
+        return _torch().sigmoid(self.dec(codes))
+
+
+class BernoulliAnnVAE(AnnVAE):
+    """The ANN VAE with the spiking VAE's latent: L Bernoulli bits (straight-through), prior Bern(½)."""
+
+    def __init__(self, cfg: dict, n_pixels: int, seed: int):
+        super().__init__(cfg, n_pixels, seed)
+        self.enc[-1] = _torch().nn.Linear(cfg["hidden"], cfg["latent"])  # logits only
+
+    def loss(self, x, beta: float):
+        torch = _torch()
+        q = self.enc(x)
+        rec = torch.nn.functional.binary_cross_entropy_with_logits(self.dec(draw_bits(q)), x, reduction="sum") / len(x)
+        kl = kl_bernoulli_half(q)
+        return rec + beta * kl, rec, kl
+
+    def reconstruct(self, x, generator=None):
+        return _torch().sigmoid(self.dec(draw_bits(self.enc(x), generator)))
+
+    def codes(self, x):
+        return self.enc(x)
+
+    def prior_codes(self, n: int, generator=None):
+        return _torch().zeros((n, self.cfg["latent"]))
+
+    def generate(self, codes, generator=None):
+        return _torch().sigmoid(self.dec(draw_bits(codes, generator)))
+
+
+def train(model, x: np.ndarray, *, epochs: int, batch: int, lr: float, beta: float, seed: int, progress=None):
+    """Adam on the negative ELBO; returns the loss per epoch [(loss, recon, kl)]."""
+    torch = _torch()
+    X = torch.tensor(x, dtype=torch.float32)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    history = []
+    for epoch in range(epochs):
+        order = torch.as_tensor(rng.permutation(len(X)))
+        sums = np.zeros(3)
+        for i in range(0, len(X), batch):
+            xb = X[order[i:i + batch]]
+            loss, rec, kl = model.loss(xb, beta)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sums += np.array([float(loss.detach()), float(rec.detach()), float(kl.detach())]) * len(xb)
+        history.append(tuple((sums / len(X)).round(3)))
+        if progress is not None:
+            progress(epoch, history[-1])
+    return history

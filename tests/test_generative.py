@@ -1,0 +1,96 @@
+"""The spiking VAE (issue 14): its PyTorch twin computes what the deployed decoder computes, the
+judge's Fréchet distance, the samplers, and the real CLI (`experiment generative`, `generate`) on
+real MNIST digits, with Lava and the engine checked against each other."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import MNIST_SPEC, run_cli
+
+torch = pytest.importorskip("torch")
+
+
+def test_the_twin_decodes_what_the_engine_computes_in_float():
+    from neurokit.generative.decoder import DEFAULTS, draw_bits, run_decoder
+    from neurokit.generative.vae import SpikingVAE
+
+    cfg = dict(DEFAULTS, latent=12, hidden=30, steps=8)
+    model = SpikingVAE(cfg, 20, seed=3)
+    with torch.no_grad():  # output biases away from 0, so the bias term of V(t_end) is checked too
+        model.params["db2"].normal_(0, 0.1)
+    bits = draw_bits(np.random.default_rng(0).normal(0, 1, (25, 12)), seed=1)
+    assert 0 < bits.mean() < 1
+    with torch.no_grad():
+        twin = torch.sigmoid(model.decode_v(model.trains(torch.tensor(bits, dtype=torch.float32)))).numpy()
+    engine, run = run_decoder(model.decoder_ir(), bits, backend="engine", precision="float", rasters=True)
+    assert run.counts["hid"].sum() > 0
+    assert not run.rasters["hid"][:, :, -1].any()  # nothing in flight into the next sample
+    np.testing.assert_allclose(engine, twin, atol=2e-5)
+
+
+def test_frechet_distance_matches_the_matrix_square_root_formula():
+    from scipy import linalg
+
+    from neurokit.generative.judge import frechet
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(400, 12))
+    b = rng.normal(size=(300, 12)) @ rng.normal(size=(12, 12)) * 0.4 + 0.5
+    ca, cb = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    reference = np.sum((a.mean(0) - b.mean(0)) ** 2) + np.trace(ca + cb - 2 * linalg.sqrtm(ca @ cb).real)
+    assert frechet(a, b) == pytest.approx(reference, rel=1e-9)
+    assert frechet(a, a) == pytest.approx(0.0, abs=1e-8)
+
+
+def test_samplers_draw_reproducibly_and_from_what_they_fitted():
+    from neurokit.generative.decoder import draw_bits
+    from neurokit.generative.sampler import CodeSampler
+
+    rng = np.random.default_rng(1)
+    codes = np.concatenate([rng.normal(-3, 0.2, (300, 4)), rng.normal(3, 0.2, (300, 4))])
+    s = CodeSampler.fit("mixture", codes, "bernoulli_half", components=2, seed=0)
+    again = CodeSampler.load(__import__("io").BytesIO(s.to_bytes()))
+    drawn = again.draw(4000, seed=5)
+    np.testing.assert_array_equal(drawn, s.draw(4000, seed=5))
+    assert not np.array_equal(drawn, s.draw(4000, seed=6))
+    assert sorted(np.round(drawn[:, 0].reshape(-1, 1) > 0, 0).mean(0)) == pytest.approx([0.5], abs=0.05)
+    assert np.abs(np.abs(drawn).mean() - 3) < 0.1
+    prior = CodeSampler.fit("prior", codes, "bernoulli_half", components=2, seed=0)
+    bits = draw_bits(prior.draw(2000, seed=0), seed=0)  # Bernoulli(½) bits
+    assert bits.mean() == pytest.approx(0.5, abs=0.02)
+
+
+def test_experiment_and_generate_through_the_cli(tmp_path):
+    out = tmp_path / "vae"
+    proc = run_cli("experiment", "generative", "--model", "vae", "--data", MNIST_SPEC, "--out", out, "--epochs", "2",
+                   "--latent", "16", "--hidden", "64", "--train-samples", "400", "--test-samples", "120",
+                   "--samples", "60", "--lava-samples", "3", "--json")
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout)
+    for name in ("snn", "ann", "ann_bernoulli"):
+        r = res[name]
+        assert r["fid"] > 0 and 0 < r["recon_loss"] < 0.25 and 0 <= r["confident_fraction"] <= 1
+        assert set(r["classes_present"]) <= set(range(10)) and r["classes_present"]
+        assert set(r["by_sampler"]) == {"mixture", "prior"}
+    assert res["snn"]["joules_per_image"]["loihi"] > 0 and res["snn"]["spikes_per_image"] > 0
+    assert res["ann"]["joules_per_image"]["float32_45nm"] == pytest.approx((16 * 64 + 64 * 784) * 4.6e-12)
+    dep = res["deployed"]
+    assert dep["identical_lava_engine"] is True and dep["lava_samples"] == 3
+    assert dep["fid"] > 0 and 0 < dep["recon_loss"] < 0.25
+    for f in ("generative.json", "decoder.nir", "sampler.npz", "samples.png", "interpolation.png", "training.png"):
+        assert (out / f).stat().st_size > 0, f
+    assert json.loads((out / "generative.json").read_text())["deployed"] == dep
+
+    grid = tmp_path / "grid.png"
+    proc = run_cli("generate", out, "--samples", "8", "--out", grid, "--backend", "engine", "--seed", "4")
+    assert proc.returncode == 0, proc.stderr
+    assert grid.read_bytes()[:4] == b"\x89PNG" and "8 digits on engine" in proc.stdout
+
+
+def test_generate_refuses_what_it_cannot_use(tmp_path):
+    proc = run_cli("generate", tmp_path, "--out", tmp_path / "g.png")
+    assert proc.returncode == 2 and "decoder.nir" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "g.png").exists()
