@@ -31,7 +31,8 @@ NAME = "generative"
 MODELS = ("vae",)
 PROFILES = ("loihi", "spinnaker2")
 E_MAC_J = {"float32_45nm": 4.6e-12, "int8": 0.9e-12}
-DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, judge_epochs=8)
+PRIORS = {"snn": "bernoulli_half", "ann": "normal", "ann_bernoulli": "bernoulli_half"}
+DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, temperature=1.0, judge_epochs=8)
 FILES = ("generative.json", "decoder.nir", "sampler.npz", "samples.png", "interpolation.png", "training.png")
 
 
@@ -40,7 +41,7 @@ def log(msg: str, enabled: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
-def _train_vaes(x: np.ndarray, cfg: dict, seed: int, progress: bool) -> dict:
+def train_vaes(x: np.ndarray, cfg: dict, seed: int, progress: bool) -> tuple[dict, dict]:
     import torch
 
     from neurokit.generative.vae import AnnVAE, BernoulliAnnVAE, SpikingVAE, train
@@ -62,6 +63,33 @@ def _train_vaes(x: np.ndarray, cfg: dict, seed: int, progress: bool) -> dict:
     return models, histories
 
 
+def prepare(data: str, *, seed: int, cfg: dict, train_samples=None, test_samples=None, download=False,
+            progress=True):
+    """(training set, test set, the judge trained on the training set, what the judge scores on real digits)."""
+    import torch
+
+    from neurokit.data import load_dataset
+    from neurokit.generative.judge import Judge
+
+    torch.set_num_threads(1)  # step-by-step loops over small batches: one thread is fastest here
+    train_set = load_dataset(data, "train", samples=train_samples, seed=seed, download=download)
+    test_set = load_dataset(data, "test", samples=test_samples, seed=seed, download=download)
+    log(f"judge: a CNN on {len(train_set)} training digits", progress)
+    judge = Judge.train(train_set.images, train_set.labels, seed=seed, epochs=cfg["judge_epochs"])
+    half = len(test_set) // 2
+    info = {"test_accuracy": round(judge.accuracy(test_set.images, test_set.labels), 4),
+            "real_vs_real": judge.score(test_set.images[:half], test_set.images[half:])}
+    return train_set, test_set, judge, info
+
+
+def codes_of(model, x: np.ndarray) -> np.ndarray:
+    """The posterior codes the encoder gives images x (what a mixture sampler is fitted to)."""
+    import torch
+
+    with torch.no_grad():
+        return model.codes(torch.tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
+
+
 def _float_outputs(model, x_test: np.ndarray, codes: np.ndarray, seed: int):
     """(reconstructions of x_test, generated images from codes), the float model's, same draws."""
     import torch
@@ -80,30 +108,19 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
     import torch
 
     from neurokit.api import export_bytes
-    from neurokit.data import load_dataset
     from neurokit.generative.decoder import draw_bits, run_decoder
-    from neurokit.generative.judge import Judge
     from neurokit.generative.sampler import CodeSampler
 
-    torch.set_num_threads(1)  # step-by-step loops over small batches: one thread is fastest here
     t_start = time.perf_counter()
-    train_set = load_dataset(data, "train", samples=train_samples, seed=seed, download=download)
-    test_set = load_dataset(data, "test", samples=test_samples, seed=seed, download=download)
+    train_set, test_set, judge, judge_info = prepare(data, seed=seed, cfg=cfg, train_samples=train_samples,
+                                                     test_samples=test_samples, download=download, progress=progress)
     x, x_test = train_set.flat.astype(np.float32), test_set.flat.astype(np.float32)
-
-    log(f"judge: a CNN on {len(x)} training digits", progress)
-    judge = Judge.train(train_set.images, train_set.labels, seed=seed, epochs=cfg["judge_epochs"])
-    half = len(x_test) // 2
-    judge_info = {"test_accuracy": round(judge.accuracy(test_set.images, test_set.labels), 4),
-                  "real_vs_real": judge.score(test_set.images[:half], test_set.images[half:])}
-
-    models, histories = _train_vaes(x, cfg, seed, progress)
+    models, histories = train_vaes(x, cfg, seed, progress)
     results, samplers, gen = {}, {}, {}
     for name, model in models.items():
-        with torch.no_grad():
-            train_codes = model.codes(torch.tensor(x)).numpy().astype(np.float64)
-        prior = "bernoulli_half" if name != "ann" else "normal"
-        samplers[name] = {k: CodeSampler.fit(k, train_codes, prior, components=cfg["components"], seed=seed)
+        codes_of_training = codes_of(model, x)
+        samplers[name] = {k: CodeSampler.fit(k, codes_of_training, PRIORS[name], components=cfg["components"],
+                                             seed=seed, temperature=cfg["temperature"])
                           for k in ("mixture", "prior")}
         by_sampler = {}
         for kind, s in samplers[name].items():
@@ -283,6 +300,9 @@ def register(sub) -> None:
     p.add_argument("--steps", type=count, default=None, help="time steps T of the spiking VAE (default: 16)")
     p.add_argument("--sampler", choices=SAMPLERS, default="mixture", help="codes from a Gaussian mixture fitted to "
                    "the training codes, or from the VAE's prior (default: %(default)s)")
+    p.add_argument("--components", type=count, default=DEFAULTS["components"], help="of the mixture (default: %(default)s)")
+    p.add_argument("--temperature", type=float, default=DEFAULTS["temperature"], help="spread of the mixture's "
+                   "components, 0 < τ ≤ 1 (default: %(default)s)")
     p.add_argument("--samples", type=count, default=1000, help="digits generated per model (default: %(default)s)")
     p.add_argument("--lava-samples", type=int, default=20, help="of those, how many also run on Lava to check "
                    "they are identical (0: none; default: %(default)s)")
@@ -298,7 +318,11 @@ def run(args, out) -> int:
     from neurokit.cli.common import print_json
     from neurokit.generative.decoder import DEFAULTS as NET
 
-    cfg = {**NET, **DEFAULTS, "epochs": args.epochs}
+    from neurokit.errors import DataError
+
+    if not 0 < args.temperature <= 1:
+        raise DataError(f"--temperature {args.temperature:g}: give 0 < τ ≤ 1")
+    cfg = {**NET, **DEFAULTS, "epochs": args.epochs, "components": args.components, "temperature": args.temperature}
     for key in ("latent", "hidden", "steps"):
         if getattr(args, key) is not None:
             cfg[key] = getattr(args, key)

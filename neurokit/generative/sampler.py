@@ -2,6 +2,10 @@
 encoder gives the training digits (ex-post density estimation, Ghosh et al., ICLR 2020), which
 keeps samples where the decoder has learned to draw.
 
+`temperature` τ scales each component's spread (z = μ_k + τ · L_k · ε, L_k L_kᵀ = Σ_k): below 1 the
+codes stay nearer the components' centres, which trades variety for recognisable digits (the
+truncation of Brock et al. 2019, on the mixture).
+
 A code is what the decoder's input is drawn from: the logits of the spiking VAE's latent bits
 (then z ~ Bernoulli(sigmoid(code)) on the host), or the ANN VAE's Gaussian z itself.
 """
@@ -15,12 +19,15 @@ SAMPLERS = ("mixture", "prior")
 
 
 class CodeSampler:
-    def __init__(self, kind: str, latent: int, prior: str, weights=None, means=None, covariances=None):
+    def __init__(self, kind: str, latent: int, prior: str, weights=None, means=None, covariances=None,
+                 temperature: float = 1.0):
         self.kind, self.latent, self.prior = kind, latent, prior  # prior: "bernoulli_half" | "normal"
+        self.temperature = float(temperature)
         self.weights, self.means, self.covariances = weights, means, covariances
 
     @classmethod
-    def fit(cls, kind: str, codes: np.ndarray, prior: str, *, components: int, seed: int) -> "CodeSampler":
+    def fit(cls, kind: str, codes: np.ndarray, prior: str, *, components: int, seed: int,
+            temperature: float = 1.0) -> "CodeSampler":
         if kind == "prior":
             return cls("prior", codes.shape[1], prior)
         from sklearn.mixture import GaussianMixture
@@ -28,7 +35,7 @@ class CodeSampler:
         # reg_covar: latent dimensions the VAE left unused hold near-constant codes (singular covariance)
         gm = GaussianMixture(components, covariance_type="full", reg_covar=1e-3, random_state=seed, max_iter=200)
         gm.fit(np.asarray(codes, np.float64))
-        return cls("mixture", codes.shape[1], prior, gm.weights_, gm.means_, gm.covariances_)
+        return cls("mixture", codes.shape[1], prior, gm.weights_, gm.means_, gm.covariances_, temperature)
 
     def draw(self, n: int, seed: int) -> np.ndarray:
         rng = np.random.default_rng([seed, 7])
@@ -37,13 +44,14 @@ class CodeSampler:
         k = rng.choice(len(self.weights), size=n, p=self.weights / self.weights.sum())
         chol = np.linalg.cholesky(self.covariances)
         eps = rng.standard_normal((n, self.latent))
-        return self.means[k] + np.einsum("nij,nj->ni", chol[k], eps)
+        return self.means[k] + self.temperature * np.einsum("nij,nj->ni", chol[k], eps)
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
         arrays = {"kind": np.array(self.kind), "latent": np.array(self.latent), "prior": np.array(self.prior)}
         if self.kind == "mixture":
-            arrays.update(weights=self.weights, means=self.means, covariances=self.covariances)
+            arrays.update(weights=self.weights, means=self.means, covariances=self.covariances,
+                          temperature=np.array(self.temperature))
         np.savez(buf, **arrays)
         return buf.getvalue()
 
@@ -52,4 +60,6 @@ class CodeSampler:
         with np.load(path, allow_pickle=False) as f:
             kind = str(f["kind"])
             extra = {k: f[k] for k in ("weights", "means", "covariances")} if kind == "mixture" else {}
+            if kind == "mixture":
+                extra["temperature"] = float(f["temperature"])
             return cls(kind, int(f["latent"]), str(f["prior"]), **extra)
