@@ -1,5 +1,5 @@
 """`neurokit generate DIR --samples N --out GRID.png`: digits written by the spiking VAE's decoder that
-`neurokit experiment generative` deployed in DIR (decoder.nir, sampler.npz), on the engine or Lava.
+`neurokit experiment generative` deployed in DIR (decoder.json, sampler.npz), on the engine or Lava.
 
 Codes come from DIR's sampler, drawn from `--seed`; the latent bits are drawn from them on the host
 with the same seed; so one seed gives the same digits on every backend (fixed point: bit for bit).
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from neurokit.cli.common import add_backend_args, count, output_file
 
-DECODER, SAMPLER = "decoder.nir", "sampler.npz"
+DECODER, SAMPLER = "decoder.json", "sampler.npz"
 
 
 def register(sub) -> None:

@@ -11,8 +11,9 @@
    the spikes cost from what the discrete latent costs.
 3. Codes to generate from: a Gaussian mixture fitted to each model's training codes (default),
    or its prior (neurokit.generative.sampler); the same seeded codes for float and deployed runs.
-4. Deployment: the spiking decoder is written to NIR (decoder.nir), read back through neurokit's
-   importer, and run in fixed point on the engine (every generated digit) and on Lava (the first
+4. Deployment: the spiking decoder is written as a network file (decoder.json, the IR; NIR 1.0
+   cannot say its synapses that hold their current, nor netx its LI outputs), read back, and run
+   in fixed point on the engine (every generated digit) and on Lava (the first
    `--lava-samples`), which must give identical pixels; its energy per generated image on the
    loihi and spinnaker2 profiles, against the ANN decoder's MACs × 4.6 pJ (32-bit float) and
    × 0.9 pJ.
@@ -33,7 +34,7 @@ PROFILES = ("loihi", "spinnaker2")
 E_MAC_J = {"float32_45nm": 4.6e-12, "int8": 0.9e-12}
 PRIORS = {"snn": "bernoulli_half", "ann": "normal", "ann_bernoulli": "bernoulli_half"}
 DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, temperature=1.0, judge_epochs=8)
-FILES = ("generative.json", "decoder.nir", "sampler.npz", "samples.png", "interpolation.png", "training.png")
+FILES = ("generative.json", "decoder.json", "sampler.npz", "samples.png", "interpolation.png", "training.png")
 
 
 def log(msg: str, enabled: bool) -> None:
@@ -107,7 +108,6 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
     """(results, files): the JSON object of the issue and the artefacts to write."""
     import torch
 
-    from neurokit.api import export_bytes
     from neurokit.generative.decoder import draw_bits, run_decoder
     from neurokit.generative.sampler import CodeSampler
 
@@ -134,12 +134,13 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
         log(f"{name:>13}: FID {results[name]['fid']:.1f}  recon {recon:.4f}  confident "
             f"{results[name]['confident_fraction']:.3f}  classes {len(results[name]['classes_present'])}", progress)
 
-    # -- deployment: the spiking decoder through NIR, fixed point, engine and Lava ------------------
-    from neurokit.interop.nir import from_nir, read_nir
+    # -- deployment: the spiking decoder as a network file, fixed point, engine and Lava --------------
+    from neurokit.ir import network_from_dict
+    from neurokit.ir.io import network_text
 
     snn = models["snn"]
-    nir_bytes = export_bytes(snn.decoder_ir(), "nir")
-    deployed = _read_nir_bytes(nir_bytes, from_nir, read_nir)
+    decoder_json = network_text(snn.decoder_ir(), ".json").encode()
+    deployed = network_from_dict(json.loads(decoder_json), source="decoder.json")
     codes, float_images = gen[("snn", sampler)]
     bits = draw_bits(codes, seed)
     log(f"deployed: {samples} digits on the engine, fixed point", progress)
@@ -179,7 +180,7 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
            "n_train": len(x), "n_test": len(x_test), "judge": judge_info, **results,
            "fid_metric": "Fréchet distance of this judge's 128 penultimate features (classifier FID, not Inception FID)",
            "wall_time_s": round(time.perf_counter() - t_start, 1)}
-    files = {"generative.json": None, "decoder.nir": nir_bytes, "sampler.npz": samplers["snn"][sampler].to_bytes(),
+    files = {"generative.json": None, "decoder.json": decoder_json, "sampler.npz": samplers["snn"][sampler].to_bytes(),
              "samples.png": grid_png({"spiking VAE, deployed (engine, fixed point)": engine_images,
                                       "ANN VAE (Gaussian latent)": gen[("ann", sampler)][1],
                                       "ANN VAE (Bernoulli latent)": gen[("ann_bernoulli", sampler)][1]}),
@@ -187,19 +188,6 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
              "training.png": training_png(histories)}
     files["generative.json"] = json.dumps(out, indent=1).encode()
     return out, files
-
-
-def _read_nir_bytes(data: bytes, from_nir, read_nir):
-    import os
-    import tempfile
-
-    fd, path = tempfile.mkstemp(suffix=".nir")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        return from_nir(read_nir(path), dt_ms=None)
-    finally:
-        os.unlink(path)
 
 
 def _float_on_bits(snn, bits: np.ndarray) -> np.ndarray:
@@ -211,11 +199,9 @@ def _float_on_bits(snn, bits: np.ndarray) -> np.ndarray:
 
 def _energy(net, bits: np.ndarray) -> tuple[dict, float]:
     from neurokit.api import energy
-    from neurokit.data import Samples
-    from neurokit.generative.decoder import spike_trains
+    from neurokit.generative.decoder import latent_samples
 
-    samples = Samples(spike_trains(bits, net.presentation_steps), np.zeros(len(bits), np.int64), "latent bits")
-    run, reports = energy(net, samples, profiles=list(PROFILES), backend="engine")
+    run, reports = energy(net, latent_samples(bits), profiles=list(PROFILES), backend="engine")
     spikes = float(np.mean([sum(row.values()) for row in run.per_sample]))
     return {r.profile: r.joules_per_inference for r in reports}, round(spikes, 1)
 
@@ -291,7 +277,7 @@ def register(sub) -> None:
     p = sub.add_parser(NAME, help="train a spiking VAE and its ANN twins, deploy the decoder, judge the digits")
     p.add_argument("--model", choices=MODELS, default="vae")
     p.add_argument("--data", required=True, help="data spec: 'mnist:ROOT' (or 'digits')")
-    p.add_argument("--out", required=True, help="directory for generative.json, decoder.nir, sampler.npz and the "
+    p.add_argument("--out", required=True, help="directory for generative.json, decoder.json, sampler.npz and the "
                    "PNGs (an earlier neurokit result there is replaced, anything else is refused)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=count, default=DEFAULTS["epochs"], help="(default: %(default)s)")

@@ -1,26 +1,30 @@
 """The spiking VAE's decoder as an IR network, the part that runs on the chip.
 
-    latent (given spikes) → hid (LIF, no leak) → out (LI, one per pixel)
+    latent (given spikes) → hid (LIF without leak) → out (LI, one per pixel)
 
-The latent is L Bernoulli bits, drawn on the host from the run's seed (`draw_bits`); a bit of 1
-spikes at each of the T steps of the sample, a 0 never (`spike_trains`). The input is the `spikes`
-encoder, so the decoder exports to NIR (whose Input takes spikes) and the engine and Lava see the
-very same trains. Each connection delays by one step; the pixel is read
-from the output's membrane potential at the sample's last step, x̂ = sigmoid(V(t_end)), on the
-host. The output integrates without leak and its current lasts one step, so
-V(t_end) = W_out · (hidden spike counts) + P · bias.
+The latent is L Bernoulli bits, drawn on the host from the run's seed (`draw_bits`): a bit of 1
+is one spike at the sample's first step, a 0 none. The input is the `spikes` encoder whose sample
+is one step long, so a sample *is* its bits; the decoder exports to NIR (whose Input takes spikes)
+and the engine and Lava see the very same spikes.
 
-The hidden neurons have no bias, and the window ends with REST_MS silent steps: once the latent
-is silent a hidden neuron without bias cannot fire, so no spike is in flight when the next sample
-starts (a spike of the last step would reach the next sample's output, which state resets do not
-stop).
+The hidden synapses hold their current (no current decay): one latent spike drives a hidden
+neuron for the whole window, u = W·z from the second step on, as a constant input would, at one
+spike per bit instead of one per bit and step. The window is P = T + 2 steps (T = `steps`, and one
+step of delay per connection). The pixel is read from the output's membrane potential at the
+window's last step, x̂ = sigmoid(V(P − 1)), on the host. The output integrates without leak, its
+current lasting one step, and is reset at step 1 (`reset_step`), so
+
+    V(P − 1) = W_out · (hidden spikes of steps 0 … P − 2) + (P − 1) · bias
+
+(the hidden spikes of a window's last step arrive at the next sample's step 0, which the
+output's reset at step 1 discards; the hidden neurons, with no bias, are silent at step 0).
 """
 from __future__ import annotations
 
 import numpy as np
 
-DEFAULTS = dict(latent=64, hidden=400, steps=16, hidden_voltage_decay=0.0, hidden_tau_syn_ms=0.0, v_th=1.0, dt_ms=1.0)
-REST_MS = 2.0  # two connections: the last latent spikes reach the output two steps after the window
+DEFAULTS = dict(latent=64, hidden=400, steps=16, v_th=1.0, dt_ms=1.0)
+REST_STEPS = 2  # two connections, one step of delay each
 LATENT, OUTPUT = "latent", "out"
 
 
@@ -38,11 +42,11 @@ def decoder_network(cfg: dict, n_pixels: int, w1=None, b1=None, w2=None, b2=None
         "schema_version": 1, "name": name, "dt_ms": dt,
         "populations": [
             {"name": "latent", "kind": "input", "size": L,
-             "encoder": {"kind": "spikes", "presentation_ms": cfg["steps"] * dt, "rest_ms": REST_MS * dt}},
+             "encoder": {"kind": "spikes", "presentation_ms": dt, "rest_ms": (cfg["steps"] + REST_STEPS - 1) * dt}},
             {"name": "hid", "kind": "neurons", "size": H,
-             "neuron": {"kind": "lif", "v_th": cfg["v_th"], "tau_syn_ms": cfg["hidden_tau_syn_ms"],
-                        "voltage_decay": cfg["hidden_voltage_decay"], "bias": [float(b) for b in b1]}},
-            {"name": "out", "kind": "neurons", "size": n_pixels,
+             "neuron": {"kind": "lif", "v_th": cfg["v_th"], "current_decay": 0.0, "voltage_decay": 0.0,
+                        "bias": [float(b) for b in b1]}},
+            {"name": "out", "kind": "neurons", "size": n_pixels, "reset_step": 1,
              "neuron": {"kind": "li", "tau_syn_ms": 0.0, "voltage_decay": 0.0, "bias": [float(b) for b in b2]}},
         ],
         "connections": [
@@ -65,21 +69,20 @@ def draw_bits(logits: np.ndarray, seed: int) -> np.ndarray:
     return (rng.random(p.shape) < p).astype(np.uint8)
 
 
-def spike_trains(bits: np.ndarray, steps: int) -> np.ndarray:
-    """bits [n, L] → the `spikes` encoder's samples [n, L · T]: a 1 spikes at every step."""
-    return np.repeat(bits[:, :, None], steps, axis=2).reshape(len(bits), -1).astype(np.float32)
+def latent_samples(bits: np.ndarray):
+    """bits [n, L] → the decoder's input samples (a bit of 1: one spike at the first step)."""
+    from neurokit.data import Samples
+
+    return Samples(np.asarray(bits, np.float32), np.zeros(len(bits), np.int64), "latent bits")
 
 
 def run_decoder(net, bits: np.ndarray, *, backend: str, precision: str = "fixed", progress: bool = False,
                 rasters: bool = False):
     """Pixels [n, pixels] in [0, 1] and the run (spike counts for energy) of the deployed decoder."""
-    from neurokit.data import Samples
     from neurokit.probes import Record
     from neurokit.runner import simulate
 
-    steps = net.presentation_steps
-    samples = Samples(spike_trains(bits, steps), np.zeros(len(bits), np.int64), "latent bits")
-    res = simulate(net, samples, backend=backend, precision=precision, seed=0, progress=progress, rasters=rasters,
+    res = simulate(net, latent_samples(bits), backend=backend, precision=precision, seed=0, progress=progress, rasters=rasters,
                    record=Record(what=("v",), pops=(OUTPUT,)))
     v = np.asarray(res.recorded[f"{OUTPUT}/v"], np.float64) / float(res.recorded[f"{OUTPUT}/scale"])
     return pixels(v[:, :, -1]), res

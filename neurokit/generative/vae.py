@@ -49,6 +49,7 @@ class SpikingVAE:
     def __init__(self, cfg: dict, n_pixels: int, seed: int):
         torch = _torch()
         from neurokit.generative.decoder import decoder_network
+        from neurokit.ir import LIF
 
         self.cfg, self.n_pixels = cfg, n_pixels
         g = torch.Generator().manual_seed(seed)
@@ -69,6 +70,8 @@ class SpikingVAE:
             "d2": param(n_pixels, H, scale=1 / math.sqrt(H)), "db2": torch.nn.Parameter(torch.zeros(n_pixels)),
         }
         self.hid = hid
+        # the encoder (host-side, never deployed) takes the image as a current each step, lasting one step
+        self.enc_neuron = LIF(v_th=cfg["v_th"], tau_syn_ms=0.0, voltage_decay=0.0)
         self.out = self.net.population("out").neuron
         self.P = self.net.steps_per_sample
 
@@ -81,14 +84,12 @@ class SpikingVAE:
 
         T = self.cfg["steps"]
         current = (x @ self.params["e1"].T).unsqueeze(2).expand(-1, -1, T)
-        s, _ = cuba(current, self.hid, self.params["eb1"], self.cfg["dt_ms"], True)
+        s, _ = cuba(current, self.enc_neuron, self.params["eb1"], self.cfg["dt_ms"], True)
         return s.mean(2) @ self.params["e2"].T + self.params["eb2"]
 
     def trains(self, z):
-        """bits [B, L] → the latent's spike trains [B, L, P]: a 1 spikes at each of the T steps."""
-        torch = _torch()
-        T = self.cfg["steps"]
-        return torch.nn.functional.pad(z.unsqueeze(2).expand(-1, -1, T), (0, self.P - T))
+        """bits [B, L] → the latent's spikes [B, L, P]: a 1 spikes once, at the first step."""
+        return _torch().nn.functional.pad(z.unsqueeze(2), (0, self.P - 1))
 
     def decode_v(self, z):
         """latent spikes [B, L, P] → V_out(t_end) [B, pixels] (logits of the pixels)."""
@@ -97,10 +98,10 @@ class SpikingVAE:
         torch = _torch()
         dt = self.cfg["dt_ms"]
         s_h, _ = cuba(torch.einsum("hl,blt->bht", self.params["d1"], delayed(z)), self.hid, 0.0, dt, True)
-        # the output integrates without leak, its current lasting one step: V(t_end) = W·Σ s_h + P·b
-        # (the last step's arrivals are the spikes of step P−2, delayed once)
-        counts = delayed(s_h).sum(2)
-        return counts @ self.params["d2"].T + self.P * self.params["db2"]
+        # the output, reset at step 1, integrates without leak what arrives at steps 1 … P−1 (the hidden
+        # spikes of steps 0 … P−2) plus its bias: V(P−1) = W·Σ s_h + (P−1)·b
+        counts = s_h[:, :, :-1].sum(2)
+        return counts @ self.params["d2"].T + (self.P - 1) * self.params["db2"]
 
     def loss(self, x, beta: float):
         torch = _torch()
