@@ -33,7 +33,8 @@ SCALE = {"--samples": 10, "--train-samples": 20, "--test-samples": 10, "--step":
 HELP_ONLY = {"examples/slayer_mnist/train_slayer.py": "SLAYER training (12 epochs, about 3 minutes)",
              "benchmarks/bench_inference.py": "whole benchmark, Lava on hundreds of images",
              "benchmarks/bench_peers.py": "whole benchmark, Brian 2's C++ builds and Lava",
-             "benchmarks/slayer_mnist.py": "whole benchmark, Lava on 2,000 digits at 1.5 images/s"}
+             "benchmarks/slayer_mnist.py": "whole benchmark, Lava on 2,000 digits at 1.5 images/s",
+             "benchmarks/generative_samplers.py": "trains three VAEs for 60 epochs (about 4 minutes)"}
 # Commands not run at all, with why (matched against the start of the command).
 SKIPPED = {".venv/bin/python -m pytest": "the test-suite itself: CI runs it, from here it would recurse"}
 # Figures a doc states beside a cheap, deterministic command: (doc, command start, doc text, CLI output).
@@ -100,6 +101,9 @@ def _runnable(cmd: Command, outputs: dict[str, str]) -> list[str] | None:
 
 # the regression experiment trains one network per encoder x decoder: one pair, a few steps
 REGRESSION = {"--encoders": "periodic", "--decoders": "membrane", "--iterations": "3", "--hidden": "8"}
+# the generative experiment trains three VAEs and a judge: small ones, one epoch, on a few digits
+GENERATIVE = {"--epochs": "1", "--latent": "8", "--hidden": "32", "--components": "3", "--samples": "20",
+              "--lava-samples": "2", "--train-samples": "200", "--test-samples": "40"}
 
 
 def _scaled(words: list[str]) -> list[str]:
@@ -112,6 +116,12 @@ def _scaled(words: list[str]) -> list[str]:
     if out[1:3] == ["experiment", "continual"]:  # every sample of each task by default: a few here
         out += [x for flag in ("--train-per-task", "--test-per-task") if flag not in out
                 for x in (flag, str(SCALE[flag]))]
+    if out[1:3] == ["experiment", "generative"]:
+        for flag, value in GENERATIVE.items():
+            if flag in out:
+                out[out.index(flag) + 1] = value
+            else:
+                out += [flag, value]
     if out[1:3] == ["experiment", "regression"]:
         out += [x for flag, value in REGRESSION.items() if flag not in out for x in (flag, value)]
         out += [] if "--no-energy" in out else ["--no-energy"]

@@ -33,7 +33,7 @@ MODELS = ("vae",)
 PROFILES = ("loihi", "spinnaker2")
 E_MAC_J = {"float32_45nm": 4.6e-12, "int8": 0.9e-12}
 PRIORS = {"snn": "bernoulli_half", "ann": "normal", "ann_bernoulli": "bernoulli_half"}
-DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, temperature=1.0, judge_epochs=8)
+DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, temperature=0.4, judge_epochs=8)
 FILES = ("generative.json", "decoder.json", "sampler.npz", "samples.png", "interpolation.png", "training.png")
 
 
