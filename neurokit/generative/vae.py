@@ -1,17 +1,18 @@
-"""The spiking VAE and its same-size ANN twin, trained the same way (Adam on the negative ELBO).
+"""The spiking VAE and its same-size ANN twins, trained the same way (Adam on the negative ELBO).
 
-Spiking VAE (`SpikingVAE`), T steps:
-  encoder  x → LIF hidden (x as a constant current, every step) → logits = W·(spike rate) + b
-           → p = sigmoid(logits), the latent's firing probability per step;
-  latent   z[t, j] ~ Bernoulli(p_j), i.i.d. over the T steps (a Bernoulli process); the gradient
-           passes straight through the draw (z + p − sg(p));
-  decoder  the IR network of neurokit.generative.decoder, run by its PyTorch twin
-           (neurokit.surrogate), x̂ = sigmoid(V_out(t_end)).
-  loss     Σ_pixels BCE(x̂, x) + β · T · Σ_j KL(Bern(p_j) ‖ Bern(½))   (the process's KL: T steps)
-  sample   z[t, j] ~ Bernoulli(½) — on the chip, the latent encoder fed p = ½.
+Spiking VAE (`SpikingVAE`), T steps of the IR's neurons (the PyTorch twin, neurokit.surrogate):
+  encoder  x → IF hidden (x as a current each step) → logits q = W·(spike rate) + b of L bits;
+  latent   z_j ~ Bernoulli(sigmoid(q_j)), drawn once per image (`draw_bits`: straight-through
+           Gumbel-sigmoid); a bit of 1 is one spike at the window's first step;
+  decoder  the IR network of neurokit.generative.decoder, x̂ = sigmoid(V_out(t_end));
+  loss     Σ_pixels BCE(x̂, x) + β · Σ_j KL(Bern(sigmoid(q_j)) ‖ Bern(½)).
+
+(A Bernoulli process over the T steps, z[t, j] ~ Bernoulli(p_j), was measured and dropped: its KL is
+T per-step KLs for the little a spike count says about p; docs/generative.md.)
 
 ANN VAE (`AnnVAE`): x → ReLU hidden → (μ, log σ²) of L Gaussians → z = μ + σ·ε → ReLU hidden →
-sigmoid pixels; loss Σ BCE + β · KL(N(μ, σ²) ‖ N(0, 1)); sample z ~ N(0, 1). Same layer sizes.
+sigmoid pixels; loss Σ BCE + β · KL(N(μ, σ²) ‖ N(0, 1)). `BernoulliAnnVAE`: the same with the
+spiking VAE's L bits. Same layer sizes for all three.
 """
 from __future__ import annotations
 
