@@ -94,3 +94,12 @@ def test_generate_refuses_what_it_cannot_use(tmp_path):
     proc = run_cli("generate", tmp_path, "--out", tmp_path / "g.png")
     assert proc.returncode == 2 and "decoder.json" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "g.png").exists()
+
+
+def test_experiment_refuses_bad_options_before_any_work(tmp_path):
+    out = tmp_path / "never"
+    for args, words in ((["--data", "digits"], "28×28"), (["--data", MNIST_SPEC, "--temperature", "1.5"], "0 < τ ≤ 1")):
+        proc = run_cli("experiment", "generative", "--out", out, *args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert words in proc.stderr
+    assert not out.exists()

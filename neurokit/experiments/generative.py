@@ -74,6 +74,11 @@ def prepare(data: str, *, seed: int, cfg: dict, train_samples=None, test_samples
 
     torch.set_num_threads(1)  # step-by-step loops over small batches: one thread is fastest here
     train_set = load_dataset(data, "train", samples=train_samples, seed=seed, download=download)
+    if train_set.images.shape[1:] != (28, 28):
+        from neurokit.errors import DataError
+
+        raise DataError(f"--data {data}: its images are {'×'.join(map(str, train_set.images.shape[1:]))}; the "
+                        "generative experiment (its VAEs and the CNN that judges them) needs 28×28 digits, mnist:ROOT")
     test_set = load_dataset(data, "test", samples=test_samples, seed=seed, download=download)
     log(f"judge: a CNN on {len(train_set)} training digits", progress)
     judge = Judge.train(train_set.images, train_set.labels, seed=seed, epochs=cfg["judge_epochs"])
