@@ -33,7 +33,7 @@ MODELS = ("vae",)
 PROFILES = ("loihi", "spinnaker2")
 E_MAC_J = {"float32_45nm": 4.6e-12, "int8": 0.9e-12}
 PRIORS = {"snn": "bernoulli_half", "ann": "normal", "ann_bernoulli": "bernoulli_half"}
-DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, temperature=0.4, judge_epochs=8)
+DEFAULTS = dict(epochs=60, batch=128, lr=3e-3, beta=1.0, components=50, temperature=0.4, judge_epochs=8, spike_cost=0.0)
 FILES = ("generative.json", "decoder.json", "sampler.npz", "samples.png", "interpolation.png", "training.png")
 
 
@@ -294,6 +294,8 @@ def register(sub) -> None:
     p.add_argument("--components", type=count, default=DEFAULTS["components"], help="of the mixture (default: %(default)s)")
     p.add_argument("--temperature", type=float, default=DEFAULTS["temperature"], help="spread of the mixture's "
                    "components, 0 < τ ≤ 1 (default: %(default)s)")
+    p.add_argument("--spike-cost", type=float, default=0.0, help="nats of training loss per hidden spike of the "
+                   "spiking decoder: fewer spikes, less energy (default: %(default)s)")
     p.add_argument("--samples", type=count, default=1000, help="digits generated per model (default: %(default)s)")
     p.add_argument("--lava-samples", type=int, default=20, help="of those, how many also run on Lava to check "
                    "they are identical (0: none; default: %(default)s)")
@@ -313,7 +315,10 @@ def run(args, out) -> int:
 
     if not 0 < args.temperature <= 1:
         raise DataError(f"--temperature {args.temperature:g}: give 0 < τ ≤ 1")
-    cfg = {**NET, **DEFAULTS, "epochs": args.epochs, "components": args.components, "temperature": args.temperature}
+    if args.spike_cost < 0:
+        raise DataError(f"--spike-cost {args.spike_cost:g}: give nats per spike ≥ 0")
+    cfg = {**NET, **DEFAULTS, "epochs": args.epochs, "components": args.components, "temperature": args.temperature,
+           "spike_cost": args.spike_cost}
     for key in ("latent", "hidden", "steps"):
         if getattr(args, key) is not None:
             cfg[key] = getattr(args, key)

@@ -94,6 +94,10 @@ class SpikingVAE:
 
     def decode_v(self, z):
         """latent spikes [B, L, P] → V_out(t_end) [B, pixels] (logits of the pixels)."""
+        return self._decode(z)[0]
+
+    def _decode(self, z):
+        """(V_out(t_end), the hidden spike counts that reach the output [B, H])."""
         from neurokit.surrogate import cuba, delayed
 
         torch = _torch()
@@ -102,15 +106,17 @@ class SpikingVAE:
         # the output, reset at step 1, integrates without leak what arrives at steps 1 … P−1 (the hidden
         # spikes of steps 0 … P−2) plus its bias: V(P−1) = W·Σ s_h + (P−1)·b
         counts = s_h[:, :, :-1].sum(2)
-        return counts @ self.params["d2"].T + (self.P - 1) * self.params["db2"]
+        return counts @ self.params["d2"].T + (self.P - 1) * self.params["db2"], counts
 
     def loss(self, x, beta: float):
+        """−ELBO, plus `spike_cost` nats per hidden spike (each fans out to every pixel: the decoder's
+        energy) when the configuration asks for it."""
         torch = _torch()
         q = self.encode(x)
-        logits = self.decode_v(self.trains(draw_bits(q)))
+        logits, counts = self._decode(self.trains(draw_bits(q)))
         rec = torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="sum") / len(x)
         kl = kl_bernoulli_half(q)
-        return rec + beta * kl, rec, kl
+        return rec + beta * kl + self.cfg.get("spike_cost", 0.0) * counts.sum(1).mean(), rec, kl
 
     def reconstruct(self, x, generator=None):
         torch = _torch()
