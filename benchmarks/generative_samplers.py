@@ -17,7 +17,7 @@ import numpy as np
 
 
 def main() -> None:
-    from neurokit.experiments.generative import DEFAULTS, PRIORS, _float_outputs, codes_of, prepare, train_vaes
+    from neurokit.experiments.generative import DEFAULTS, PRIORS, codes_of, generated, prepare, train_vaes
     from neurokit.generative.decoder import DEFAULTS as NET
     from neurokit.generative.sampler import CodeSampler
 
@@ -33,7 +33,7 @@ def main() -> None:
     cfg = {**NET, **DEFAULTS, "epochs": args.epochs}
     t0 = time.perf_counter()
     train_set, test_set, judge, judge_info = prepare(args.data, seed=args.seed, cfg=cfg)
-    x, x_test = train_set.flat.astype(np.float32), test_set.flat.astype(np.float32)
+    x = train_set.flat.astype(np.float32)
     models, _ = train_vaes(x, cfg, args.seed, progress=True)
     rows = []
     for name, model in models.items():
@@ -42,7 +42,7 @@ def main() -> None:
                                           for t in args.temperatures.split(",")]
         for kind, k, tau in settings:
             sampler = CodeSampler.fit(kind, codes, PRIORS[name], components=max(k, 1), seed=args.seed, temperature=tau)
-            _, images = _float_outputs(model, x_test[:10], sampler.draw(args.samples, args.seed), args.seed)
+            images = generated(model, sampler.draw(args.samples, args.seed), args.seed)
             score = judge.score(images, test_set.images)
             rows.append({"model": name, "sampler": kind, "components": k, "temperature": tau,
                          "fid": score["fid"], "confident_fraction": score["confident_fraction"],

@@ -49,7 +49,8 @@ def delayed(s):
 
 
 def cuba(current, neuron, bias, dt_ms: float, spiking: bool):
-    """current [B, n, P] (already delayed) → (spikes [B, n, P] or None, v [B, n, P]); state starts
+    """current [B, n, P], the input arriving at each step (delayed by the caller where it comes through
+    a connection) → (spikes [B, n, P] or None, v [B, n, P]); state starts
     at rest, as at each sample's start on the engine and Lava."""
     import torch
 

@@ -14,14 +14,14 @@ torch = pytest.importorskip("torch")
 
 
 def test_the_twin_decodes_what_the_engine_computes_in_float():
-    from neurokit.generative.decoder import DEFAULTS, draw_bits, run_decoder
+    from neurokit.generative.decoder import DEFAULTS, host_bits, run_decoder
     from neurokit.generative.vae import SpikingVAE
 
     cfg = dict(DEFAULTS, latent=12, hidden=30, steps=8)
     model = SpikingVAE(cfg, 20, seed=3)
     with torch.no_grad():  # output biases away from 0, so the bias term of V(t_end) is checked too
         model.params["db2"].normal_(0, 0.1)
-    bits = draw_bits(np.random.default_rng(0).normal(0, 1, (25, 12)), seed=1)
+    bits = host_bits(np.random.default_rng(0).normal(0, 1, (25, 12)), seed=1)
     assert 0 < bits.mean() < 1
     with torch.no_grad():
         twin = torch.sigmoid(model.decode_v(model.trains(torch.tensor(bits, dtype=torch.float32)))).numpy()
@@ -46,7 +46,7 @@ def test_frechet_distance_matches_the_matrix_square_root_formula():
 
 
 def test_samplers_draw_reproducibly_and_from_what_they_fitted():
-    from neurokit.generative.decoder import draw_bits
+    from neurokit.generative.decoder import host_bits
     from neurokit.generative.sampler import CodeSampler
 
     rng = np.random.default_rng(1)
@@ -59,7 +59,7 @@ def test_samplers_draw_reproducibly_and_from_what_they_fitted():
     assert sorted(np.round(drawn[:, 0].reshape(-1, 1) > 0, 0).mean(0)) == pytest.approx([0.5], abs=0.05)
     assert np.abs(np.abs(drawn).mean() - 3) < 0.1
     prior = CodeSampler.fit("prior", codes, "bernoulli_half", components=2, seed=0)
-    bits = draw_bits(prior.draw(2000, seed=0), seed=0)  # Bernoulli(½) bits
+    bits = host_bits(prior.draw(2000, seed=0), seed=0)  # Bernoulli(½) bits
     assert bits.mean() == pytest.approx(0.5, abs=0.02)
 
 
@@ -91,14 +91,43 @@ def test_experiment_and_generate_through_the_cli(tmp_path):
 
 
 def test_generate_refuses_what_it_cannot_use(tmp_path):
-    proc = run_cli("generate", tmp_path, "--out", tmp_path / "g.png")
-    assert proc.returncode == 2 and "decoder.json" in proc.stderr and "Traceback" not in proc.stderr
-    assert not (tmp_path / "g.png").exists()
+    from neurokit.generative.decoder import DEFAULTS, decoder_network
+    from neurokit.generative.sampler import CodeSampler
+    from neurokit.ir.io import network_text
+
+    def attempt(decoder, sampler):
+        folder = tmp_path / f"case{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        if decoder is not None:
+            (folder / "decoder.json").write_text(decoder)
+        if sampler is not None:
+            (folder / "sampler.npz").write_bytes(sampler)
+        proc = run_cli("generate", folder, "--out", folder / "g.png", "--samples", "2")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert not (folder / "g.png").exists()
+        return proc.stderr
+
+    cfg = dict(DEFAULTS, latent=4, hidden=6)
+    decoder = network_text(decoder_network(cfg, 784), ".json")
+    good = CodeSampler.fit("mixture", np.random.default_rng(0).normal(size=(50, 4)), "bernoulli_half",
+                           components=2, seed=0)
+    assert "decoder.json" in attempt(None, None)
+    assert "784" in attempt(network_text(decoder_network(cfg, 100), ".json"), good.to_bytes())
+    assert "5 latents" in attempt(decoder, CodeSampler.fit("prior", np.zeros((3, 5)), "bernoulli_half",
+                                                          components=1, seed=0).to_bytes())
+    bad = CodeSampler("mixture", 4, "bernoulli_half", good.weights, good.means, -good.covariances)
+    assert "positive definite" in attempt(decoder, bad.to_bytes())
+    bad = CodeSampler("mixture", 4, "bernoulli_half", good.weights, good.means[:, :3], good.covariances)
+    assert "shapes" in attempt(decoder, bad.to_bytes())
+    assert "not a sampler" in attempt(decoder, b"not an npz")
 
 
 def test_experiment_refuses_bad_options_before_any_work(tmp_path):
     out = tmp_path / "never"
-    for args, words in ((["--data", "digits"], "28×28"), (["--data", MNIST_SPEC, "--temperature", "1.5"], "0 < τ ≤ 1")):
+    for args, words in ((["--data", "digits"], "28×28"), (["--data", MNIST_SPEC, "--temperature", "1.5"], "0 < τ ≤ 1"),
+                        (["--data", MNIST_SPEC, "--lava-samples", "-1"], "--lava-samples"),
+                        (["--data", MNIST_SPEC, "--seed", "-1"], "--seed"),
+                        (["--data", MNIST_SPEC, "--spike-cost", "nan"], "--spike-cost")):
         proc = run_cli("experiment", "generative", "--out", out, *args)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
         assert words in proc.stderr

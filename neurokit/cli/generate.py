@@ -29,7 +29,7 @@ def _generate(args) -> int:
 
     from neurokit.errors import DataError
     from neurokit.experiments.generative import grid_png
-    from neurokit.generative.decoder import draw_bits, run_decoder
+    from neurokit.generative.decoder import OUTPUT, host_bits, run_decoder
     from neurokit.generative.sampler import CodeSampler
     from neurokit.trained import load_any
 
@@ -44,10 +44,14 @@ def _generate(args) -> int:
             sampler = CodeSampler.load(folder / SAMPLER)
         except (OSError, KeyError, ValueError) as exc:
             raise DataError(f"{folder / SAMPLER}: not a sampler written by neurokit experiment generative ({exc})") from None
+        out_pop = next((p for p in net.neuron_populations if p.name == OUTPUT), None)
+        if out_pop is None or out_pop.neuron.kind != "li" or out_pop.size != 28 * 28:
+            raise DataError(f"{folder / DECODER}: not a decoder written by neurokit experiment generative (it needs "
+                            f"an output population {OUTPUT!r} of 784 non-spiking 'li' neurons, one per pixel)")
         latent = net.input_population.size
         if sampler.latent != latent:
             raise DataError(f"{folder / SAMPLER}: codes of {sampler.latent} latents, but {DECODER} takes {latent}")
-        bits = draw_bits(sampler.draw(args.samples, args.seed), args.seed)
+        bits = host_bits(sampler.draw(args.samples, args.seed), args.seed)
         images, run = run_decoder(net, bits, backend=args.backend, precision=args.precision, progress=True)
         lines = -(-args.samples // args.per_row)
         out.commit(grid_png({f"{args.samples} digits, {run.backend}, {args.precision} point, seed {args.seed}": images},

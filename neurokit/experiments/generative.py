@@ -60,7 +60,6 @@ def train_vaes(x: np.ndarray, cfg: dict, seed: int, progress: bool) -> tuple[dic
                                              beta=cfg["beta"], seed=seed, progress=tick),
                                "train_s": round(time.perf_counter() - t0, 1)}
         models[name] = model
-    torch.manual_seed(seed)
     return models, histories
 
 
@@ -96,15 +95,21 @@ def codes_of(model, x: np.ndarray) -> np.ndarray:
         return model.codes(torch.tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
 
 
-def _float_outputs(model, x_test: np.ndarray, codes: np.ndarray, seed: int):
-    """(reconstructions of x_test, generated images from codes), the float model's, same draws."""
+def reconstructions(model, x: np.ndarray, seed: int) -> np.ndarray:
+    """The float model's reconstructions of x, one latent draw each (seeded)."""
     import torch
 
-    g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        rec = model.reconstruct(torch.tensor(x_test, dtype=torch.float32), g).numpy()
-        gen = model.generate(torch.tensor(codes, dtype=torch.float32), g).numpy()
-    return rec, gen
+        return model.reconstruct(torch.tensor(x, dtype=torch.float32), torch.Generator().manual_seed(seed)).numpy()
+
+
+def generated(model, codes: np.ndarray, seed: int) -> np.ndarray:
+    """The float model's images from codes (its latent drawn from its own seeded generator)."""
+    import torch
+
+    with torch.no_grad():
+        g = torch.Generator().manual_seed(seed + 1)
+        return model.generate(torch.tensor(codes, dtype=torch.float32), g).numpy()
 
 
 def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: int, sampler: str,
@@ -113,7 +118,7 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
     """(results, files): the JSON object of the issue and the artefacts to write."""
     import torch
 
-    from neurokit.generative.decoder import draw_bits, run_decoder
+    from neurokit.generative.decoder import host_bits, run_decoder
     from neurokit.generative.sampler import CodeSampler
 
     t_start = time.perf_counter()
@@ -130,10 +135,10 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
         by_sampler = {}
         for kind, s in samplers[name].items():
             codes = s.draw(samples, seed)
-            rec, images = _float_outputs(model, x_test, codes, seed)
+            images = generated(model, codes, seed)
             by_sampler[kind] = judge.score(images, test_set.images)
             gen[(name, kind)] = (codes, images)
-        recon = float(np.mean((rec - x_test) ** 2))
+        recon = float(np.mean((reconstructions(model, x_test, seed) - x_test) ** 2))
         results[name] = {**by_sampler[sampler], "recon_loss": round(recon, 5), "by_sampler": by_sampler,
                          "train_s": histories[name]["train_s"], "final_loss": list(histories[name]["loss"][-1])}
         log(f"{name:>13}: FID {results[name]['fid']:.1f}  recon {recon:.4f}  confident "
@@ -147,7 +152,7 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
     decoder_json = network_text(snn.decoder_ir(), ".json").encode()
     deployed = network_from_dict(json.loads(decoder_json), source="decoder.json")
     codes, float_images = gen[("snn", sampler)]
-    bits = draw_bits(codes, seed)
+    bits = host_bits(codes, seed)
     log(f"deployed: {samples} digits on the engine, fixed point", progress)
     engine_images, engine_run = run_decoder(deployed, bits, backend="engine", progress=progress)
     n_lava = min(lava_samples, samples)
@@ -162,7 +167,7 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
     deployed_score = judge.score(engine_images, test_set.images)
     float_score = judge.score(float_on_bits, test_set.images)
     with torch.no_grad():
-        rec_bits = draw_bits(snn.codes(torch.tensor(x_test)).numpy(), seed + 1)
+        rec_bits = host_bits(snn.codes(torch.tensor(x_test)).numpy(), seed + 1)
     deployed_recon, _ = run_decoder(deployed, rec_bits, backend="engine")
     results["deployed"] = {"identical_lava_engine": identical, "lava_samples": n_lava, "backend": "engine",
                            "precision": "fixed", "fid": deployed_score["fid"], "float_fid_same_bits": float_score["fid"],
@@ -179,7 +184,6 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
     for name in ("ann", "ann_bernoulli"):
         results[name]["joules_per_image"] = {k: macs * v for k, v in E_MAC_J.items()}
         results[name]["macs_per_image"] = macs
-    results["snn"]["joules_per_image"].update({f"ann_{k}": macs * v for k, v in E_MAC_J.items()})
 
     out = {"model": "vae", "data": data, "seed": seed, "sampler": sampler, "samples": samples, "config": cfg,
            "n_train": len(x), "n_test": len(x_test), "judge": judge_info, **results,
@@ -275,8 +279,7 @@ def training_png(histories: dict) -> bytes:
 
 # -- CLI ------------------------------------------------------------------------------------------
 def register(sub) -> None:
-    from neurokit.cli.common import count
-
+    from neurokit.cli.common import count, index, nonnegative_float, seed
     from neurokit.generative.sampler import SAMPLERS
 
     p = sub.add_parser(NAME, help="train a spiking VAE and its ANN twins, deploy the decoder, judge the digits")
@@ -284,7 +287,7 @@ def register(sub) -> None:
     p.add_argument("--data", required=True, help="data spec: 'mnist:ROOT' (or 'digits')")
     p.add_argument("--out", required=True, help="directory for generative.json, decoder.json, sampler.npz and the "
                    "PNGs (an earlier neurokit result there is replaced, anything else is refused)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed, default=0)
     p.add_argument("--epochs", type=count, default=DEFAULTS["epochs"], help="(default: %(default)s)")
     p.add_argument("--latent", type=count, default=None, help="latent size L (default: 64)")
     p.add_argument("--hidden", type=count, default=None, help="hidden neurons per layer (default: 400)")
@@ -294,10 +297,10 @@ def register(sub) -> None:
     p.add_argument("--components", type=count, default=DEFAULTS["components"], help="of the mixture (default: %(default)s)")
     p.add_argument("--temperature", type=float, default=DEFAULTS["temperature"], help="spread of the mixture's "
                    "components, 0 < τ ≤ 1 (default: %(default)s)")
-    p.add_argument("--spike-cost", type=float, default=0.0, help="nats of training loss per hidden spike of the "
+    p.add_argument("--spike-cost", type=nonnegative_float, default=0.0, help="nats of training loss per hidden spike of the "
                    "spiking decoder: fewer spikes, less energy (default: %(default)s)")
     p.add_argument("--samples", type=count, default=1000, help="digits generated per model (default: %(default)s)")
-    p.add_argument("--lava-samples", type=int, default=20, help="of those, how many also run on Lava to check "
+    p.add_argument("--lava-samples", type=index, default=20, help="of those, how many also run on Lava to check "
                    "they are identical (0: none; default: %(default)s)")
     p.add_argument("--train-samples", type=count, default=None, help="training digits (default: all)")
     p.add_argument("--test-samples", type=count, default=None, help="test digits (default: all)")
@@ -315,8 +318,6 @@ def run(args, out) -> int:
 
     if not 0 < args.temperature <= 1:
         raise DataError(f"--temperature {args.temperature:g}: give 0 < τ ≤ 1")
-    if args.spike_cost < 0:
-        raise DataError(f"--spike-cost {args.spike_cost:g}: give nats per spike ≥ 0")
     cfg = {**NET, **DEFAULTS, "epochs": args.epochs, "components": args.components, "temperature": args.temperature,
            "spike_cost": args.spike_cost}
     for key in ("latent", "hidden", "steps"):

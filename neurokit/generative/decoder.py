@@ -2,7 +2,7 @@
 
     latent (given spikes) → hid (LIF without leak) → out (LI, one per pixel)
 
-The latent is L Bernoulli bits, drawn on the host from the run's seed (`draw_bits`): a bit of 1
+The latent is L Bernoulli bits, drawn on the host from the run's seed (`host_bits`): a bit of 1
 is one spike at the sample's first step, a 0 none. The input is the `spikes` encoder whose sample
 is one step long, so a sample *is* its bits; the decoder exports to NIR (whose Input takes spikes)
 and the engine and Lava see the very same spikes.
@@ -62,7 +62,7 @@ def pixels(v_end: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(v_end, -60, 60)))
 
 
-def draw_bits(logits: np.ndarray, seed: int) -> np.ndarray:
+def host_bits(logits: np.ndarray, seed: int) -> np.ndarray:
     """z ~ Bernoulli(sigmoid(logits)) [n, L] as uint8, from a seeded generator (the host's draw)."""
     rng = np.random.default_rng([seed, 14])
     p = 1.0 / (1.0 + np.exp(-np.clip(logits, -60, 60)))

@@ -16,6 +16,7 @@ import io
 import numpy as np
 
 SAMPLERS = ("mixture", "prior")
+PRIORS = ("bernoulli_half", "normal")  # the spiking and Bernoulli VAEs' prior, the Gaussian VAE's
 
 
 class CodeSampler:
@@ -57,9 +58,25 @@ class CodeSampler:
 
     @classmethod
     def load(cls, path) -> "CodeSampler":
+        """A sampler written by `to_bytes`; ValueError (what is wrong) for anything else."""
         with np.load(path, allow_pickle=False) as f:
-            kind = str(f["kind"])
-            extra = {k: f[k] for k in ("weights", "means", "covariances")} if kind == "mixture" else {}
-            if kind == "mixture":
-                extra["temperature"] = float(f["temperature"])
-            return cls(kind, int(f["latent"]), str(f["prior"]), **extra)
+            kind, latent, prior = str(f["kind"]), int(f["latent"]), str(f["prior"])
+            if kind not in SAMPLERS or prior not in PRIORS or latent < 1:
+                raise ValueError(f"kind {kind!r}, prior {prior!r}, latent {latent}: expected kind in {SAMPLERS}, "
+                                 f"prior in {PRIORS}, latent ≥ 1")
+            if kind == "prior":
+                return cls(kind, latent, prior)
+            w, mu, cov, tau = (np.asarray(f[k], np.float64) for k in ("weights", "means", "covariances", "temperature"))
+        K = len(w)
+        if w.ndim != 1 or mu.shape != (K, latent) or cov.shape != (K, latent, latent):
+            raise ValueError(f"shapes weights {w.shape}, means {mu.shape}, covariances {cov.shape}: expected "
+                             f"[K], [K, {latent}], [K, {latent}, {latent}]")
+        if not (np.isfinite(w).all() and np.isfinite(mu).all() and np.isfinite(cov).all()):
+            raise ValueError("weights, means and covariances must be finite")
+        if (w < 0).any() or w.sum() <= 0 or not 0 < float(tau) <= 1:
+            raise ValueError(f"weights must be ≥ 0 with a positive sum, and 0 < temperature ≤ 1 (got {float(tau):g})")
+        try:
+            np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:
+            raise ValueError("a covariance is not positive definite") from None
+        return cls(kind, latent, prior, w, mu, cov, float(tau))

@@ -2,7 +2,7 @@
 
 Spiking VAE (`SpikingVAE`), T steps of the IR's neurons (the PyTorch twin, neurokit.surrogate):
   encoder  x → IF hidden (x as a current each step) → logits q = W·(spike rate) + b of L bits;
-  latent   z_j ~ Bernoulli(sigmoid(q_j)), drawn once per image (`draw_bits`: straight-through
+  latent   z_j ~ Bernoulli(sigmoid(q_j)), drawn once per image (`st_bits`: straight-through
            Gumbel-sigmoid); a bit of 1 is one spike at the window's first step;
   decoder  the IR network of neurokit.generative.decoder, x̂ = sigmoid(V_out(t_end));
   loss     Σ_pixels BCE(x̂, x) + β · Σ_j KL(Bern(sigmoid(q_j)) ‖ Bern(½)).
@@ -27,7 +27,7 @@ def _torch():
     return torch
 
 
-def draw_bits(logits, generator=None):
+def st_bits(logits, generator=None):
     """Bits z ~ Bernoulli(sigmoid(logits)): the forward pass is the hard draw, the gradient that of
     sigmoid(logits + logistic noise) (straight-through Gumbel-sigmoid, τ = 1)."""
     torch = _torch()
@@ -97,7 +97,8 @@ class SpikingVAE:
         return self._decode(z)[0]
 
     def _decode(self, z):
-        """(V_out(t_end), the hidden spike counts that reach the output [B, H])."""
+        """(V_out(t_end), the hidden neurons' spike counts [B, H], the last step's included: on the chip
+        those spikes cost their synaptic events too)."""
         from neurokit.surrogate import cuba, delayed
 
         torch = _torch()
@@ -106,32 +107,29 @@ class SpikingVAE:
         # the output, reset at step 1, integrates without leak what arrives at steps 1 … P−1 (the hidden
         # spikes of steps 0 … P−2) plus its bias: V(P−1) = W·Σ s_h + (P−1)·b
         counts = s_h[:, :, :-1].sum(2)
-        return counts @ self.params["d2"].T + (self.P - 1) * self.params["db2"], counts
+        return counts @ self.params["d2"].T + (self.P - 1) * self.params["db2"], s_h.sum(2)
 
     def loss(self, x, beta: float):
         """−ELBO, plus `spike_cost` nats per hidden spike (each fans out to every pixel: the decoder's
         energy) when the configuration asks for it."""
         torch = _torch()
         q = self.encode(x)
-        logits, counts = self._decode(self.trains(draw_bits(q)))
+        logits, spikes = self._decode(self.trains(st_bits(q)))
         rec = torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="sum") / len(x)
         kl = kl_bernoulli_half(q)
-        return rec + beta * kl + self.cfg.get("spike_cost", 0.0) * counts.sum(1).mean(), rec, kl
+        return rec + beta * kl + self.cfg.get("spike_cost", 0.0) * spikes.sum(1).mean(), rec, kl
 
     def reconstruct(self, x, generator=None):
         torch = _torch()
-        return torch.sigmoid(self.decode_v(self.trains(draw_bits(self.encode(x), generator))))
+        return torch.sigmoid(self.decode_v(self.trains(st_bits(self.encode(x), generator))))
 
     def codes(self, x):
         """The posterior's code of each image: the logits of its bits."""
         return self.encode(x)
 
-    def prior_codes(self, n: int, generator=None):
-        return _torch().zeros((n, self.cfg["latent"]))  # Bernoulli(½)
-
     def generate(self, codes, generator=None):
         """Pixels from codes: the bits drawn, then decoded."""
-        return _torch().sigmoid(self.decode_v(self.trains(draw_bits(codes, generator))))
+        return _torch().sigmoid(self.decode_v(self.trains(st_bits(codes, generator))))
 
     def decoder_ir(self):
         from neurokit.generative.decoder import decoder_network
@@ -174,9 +172,6 @@ class AnnVAE:
         """The posterior's code of each image: μ."""
         return self._posterior(x)[0]
 
-    def prior_codes(self, n: int, generator=None):
-        return _torch().randn((n, self.cfg["latent"]), generator=generator)
-
     def generate(self, codes, generator=None):
         return _torch().sigmoid(self.dec(codes))
 
@@ -191,21 +186,18 @@ class BernoulliAnnVAE(AnnVAE):
     def loss(self, x, beta: float):
         torch = _torch()
         q = self.enc(x)
-        rec = torch.nn.functional.binary_cross_entropy_with_logits(self.dec(draw_bits(q)), x, reduction="sum") / len(x)
+        rec = torch.nn.functional.binary_cross_entropy_with_logits(self.dec(st_bits(q)), x, reduction="sum") / len(x)
         kl = kl_bernoulli_half(q)
         return rec + beta * kl, rec, kl
 
     def reconstruct(self, x, generator=None):
-        return _torch().sigmoid(self.dec(draw_bits(self.enc(x), generator)))
+        return _torch().sigmoid(self.dec(st_bits(self.enc(x), generator)))
 
     def codes(self, x):
         return self.enc(x)
 
-    def prior_codes(self, n: int, generator=None):
-        return _torch().zeros((n, self.cfg["latent"]))
-
     def generate(self, codes, generator=None):
-        return _torch().sigmoid(self.dec(draw_bits(codes, generator)))
+        return _torch().sigmoid(self.dec(st_bits(codes, generator)))
 
 
 def train(model, x: np.ndarray, *, epochs: int, batch: int, lr: float, beta: float, seed: int, progress=None):

@@ -8,6 +8,10 @@ k = (4096 − du − 1)/4096 per step, so j's share of u never exceeds w_j / (1 
 
     |u_i| ≤ Σ_j w_j / (1 − k^P_j)          (over the sources of one sign)
 
+and, since u is reset at each sample's start, never more than its n_j = ⌈steps per sample / P_j⌉
+spikes of one sample add: w_j · (1 − k^(P_j·n_j)) / (1 − k^P_j), or w_j · n_j for a current that
+never decays (k = 1).
+
 When that reaches 2^23 the current can wrap (a strong excitatory drive turns into inhibition).
 It is a bound, not a prediction: it assumes the sources of one sign fire together as often as
 they can.
@@ -24,6 +28,7 @@ def wrap_warnings(params) -> list[str]:
     if params.precision != "fixed":
         return []
     lines = []
+    steps = params.network.steps_per_sample
     for name, neuron in params.neurons.items():
         keep = (fx.DECAY_UNITY - neuron.du - fx.DU_OFFSET) / fx.DECAY_UNITY
         for sign, word in ((1, "excitatory"), (-1, "inhibitory")):
@@ -33,7 +38,8 @@ def wrap_warnings(params) -> list[str]:
                     src = params.neurons.get(c.source)
                     period = 1 + src.refractory_steps if src is not None else 1
                     w = c.weights.sum(axis=1).astype(np.float64) * 2.0**c.weight_exp * (1 << fx.ACT_SHIFT)
-                    bound += w / (1 - keep**period)
+                    n = -(-steps // period)  # the most spikes of one sample
+                    bound += w * n if keep >= 1 else w * (1 - keep ** (period * n)) / (1 - keep**period)
             worst = float(bound.max(initial=0))
             if worst > fx.UV_MAX:
                 lines.append(
