@@ -12,7 +12,10 @@ the engine and Lava produce in float. The spike's gradient is a fast sigmoid,
 """
 from __future__ import annotations
 
+import functools
 
+
+@functools.cache
 def _spike_fn():
     import torch
 
@@ -30,15 +33,9 @@ def _spike_fn():
     return Spike
 
 
-_SPIKE = None
-
-
 def spike(x):
     """Heaviside of x = v − v_th, with the fast-sigmoid surrogate gradient."""
-    global _SPIKE
-    if _SPIKE is None:
-        _SPIKE = _spike_fn()
-    return _SPIKE.apply(x)
+    return _spike_fn().apply(x)
 
 
 def delayed(s):

@@ -24,7 +24,7 @@ def test_the_twin_decodes_what_the_engine_computes_in_float():
     bits = host_bits(np.random.default_rng(0).normal(0, 1, (25, 12)), seed=1)
     assert 0 < bits.mean() < 1
     with torch.no_grad():
-        twin = torch.sigmoid(model.decode_v(model.trains(torch.tensor(bits, dtype=torch.float32)))).numpy()
+        twin = model.pixels_of(torch.tensor(bits, dtype=torch.float32)).numpy()
     engine, run = run_decoder(model.decoder_ir(), bits, backend="engine", precision="float", rasters=True)
     assert run.counts["hid"].sum() > 0
     assert run.rasters["hid"][:, :, -1].any()  # spikes in flight into the next sample, which its output's reset drops

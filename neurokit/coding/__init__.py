@@ -10,7 +10,8 @@ from neurokit.coding.decoders import (
     predict,
     rate_features,
     response_time,
+    sigmoid,
 )
 
 __all__ = ["LinearReadout", "fit_linear", "first_spike_times", "membrane_at_end", "population_vote", "predict",
-           "rate_features", "response_time"]
+           "rate_features", "response_time", "sigmoid"]

@@ -52,7 +52,7 @@ def membrane_at_end(v: np.ndarray) -> np.ndarray:
     return np.asarray(v, dtype=np.float64)[..., -1]
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1/(1 + e^-x), without overflow
 
 
@@ -61,7 +61,7 @@ def population_vote(v: np.ndarray, f: str = "sigmoid") -> np.ndarray:
     'softmax' (over the neurons of a sample) → float [sample, neuron]."""
     x = np.asarray(v, dtype=np.float64)
     if f == "sigmoid":
-        return _sigmoid(x)
+        return sigmoid(x)
     if f == "softmax":
         e = np.exp(x - x.max(axis=-1, keepdims=True))
         return e / e.sum(axis=-1, keepdims=True)

@@ -151,10 +151,9 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
     snn = models["snn"]
     decoder_json = network_text(snn.decoder_ir(), ".json").encode()
     deployed = network_from_dict(json.loads(decoder_json), source="decoder.json")
-    codes, float_images = gen[("snn", sampler)]
-    bits = host_bits(codes, seed)
+    bits = host_bits(gen[("snn", sampler)][0], seed)
     log(f"deployed: {samples} digits on the engine, fixed point", progress)
-    engine_images, engine_run = run_decoder(deployed, bits, backend="engine", progress=progress)
+    engine_images, _ = run_decoder(deployed, bits, backend="engine", progress=progress)
     n_lava = min(lava_samples, samples)
     identical = None
     if n_lava:
@@ -163,12 +162,11 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
         identical = bool(np.array_equal(lava_images, engine_images[:n_lava]))
     # the float model's draw of the same codes (torch's generator) differs from the host's draw of the
     # deployment (numpy's); the float reference for the deployed FID is the float twin on the host's bits
-    float_on_bits = _float_on_bits(snn, bits)
+    with torch.no_grad():
+        float_on_bits = snn.pixels_of(torch.tensor(bits, dtype=torch.float32)).numpy()
     deployed_score = judge.score(engine_images, test_set.images)
     float_score = judge.score(float_on_bits, test_set.images)
-    with torch.no_grad():
-        rec_bits = host_bits(snn.codes(torch.tensor(x_test)).numpy(), seed + 1)
-    deployed_recon, _ = run_decoder(deployed, rec_bits, backend="engine")
+    deployed_recon, _ = run_decoder(deployed, host_bits(codes_of(snn, x_test), seed + 1), backend="engine")
     results["deployed"] = {"identical_lava_engine": identical, "lava_samples": n_lava, "backend": "engine",
                            "precision": "fixed", "fid": deployed_score["fid"], "float_fid_same_bits": float_score["fid"],
                            "fid_ratio_to_float": round(deployed_score["fid"] / float_score["fid"], 4),
@@ -189,21 +187,13 @@ def generative(data: str, *, seed: int, cfg: dict, samples: int, lava_samples: i
            "n_train": len(x), "n_test": len(x_test), "judge": judge_info, **results,
            "fid_metric": "Fréchet distance of this judge's 128 penultimate features (classifier FID, not Inception FID)",
            "wall_time_s": round(time.perf_counter() - t_start, 1)}
-    files = {"generative.json": None, "decoder.json": decoder_json, "sampler.npz": samplers["snn"][sampler].to_bytes(),
+    files = {"generative.json": json.dumps(out, indent=1).encode(), "decoder.json": decoder_json, "sampler.npz": samplers["snn"][sampler].to_bytes(),
              "samples.png": grid_png({"spiking VAE, deployed (engine, fixed point)": engine_images,
                                       "ANN VAE (Gaussian latent)": gen[("ann", sampler)][1],
                                       "ANN VAE (Bernoulli latent)": gen[("ann_bernoulli", sampler)][1]}),
              "interpolation.png": interpolation_png(models, deployed, x_test, seed),
              "training.png": training_png(histories)}
-    files["generative.json"] = json.dumps(out, indent=1).encode()
     return out, files
-
-
-def _float_on_bits(snn, bits: np.ndarray) -> np.ndarray:
-    import torch
-
-    with torch.no_grad():
-        return torch.sigmoid(snn.decode_v(snn.trains(torch.tensor(bits, dtype=torch.float32)))).numpy()
 
 
 def _energy(net, bits: np.ndarray) -> tuple[dict, float]:

@@ -28,6 +28,21 @@ REST_STEPS = 2  # two connections, one step of delay each
 LATENT, OUTPUT = "latent", "out"
 
 
+def hidden_neuron(cfg: dict) -> dict:
+    """The hidden neurons: IF whose synapses hold their current (no decay of u or v)."""
+    return {"kind": "lif", "v_th": cfg["v_th"], "current_decay": 0.0, "voltage_decay": 0.0}
+
+
+def output_neuron(cfg: dict) -> dict:
+    """The outputs: LI integrating without leak, each step's input lasting one step."""
+    return {"kind": "li", "tau_syn_ms": 0.0, "voltage_decay": 0.0}
+
+
+def window_steps(cfg: dict) -> int:
+    """P: the latent's step, then `steps` − 1 more, then one step of delay per connection."""
+    return cfg["steps"] + REST_STEPS
+
+
 def decoder_network(cfg: dict, n_pixels: int, w1=None, b1=None, w2=None, b2=None, seed: int = 0, name: str = "vae_decoder"):
     """The decoder; weights [target, source] (float, signed), or small random ones."""
     from neurokit.ir import network_from_dict
@@ -42,12 +57,11 @@ def decoder_network(cfg: dict, n_pixels: int, w1=None, b1=None, w2=None, b2=None
         "schema_version": 1, "name": name, "dt_ms": dt,
         "populations": [
             {"name": "latent", "kind": "input", "size": L,
-             "encoder": {"kind": "spikes", "presentation_ms": dt, "rest_ms": (cfg["steps"] + REST_STEPS - 1) * dt}},
+             "encoder": {"kind": "spikes", "presentation_ms": dt, "rest_ms": (window_steps(cfg) - 1) * dt}},
             {"name": "hid", "kind": "neurons", "size": H,
-             "neuron": {"kind": "lif", "v_th": cfg["v_th"], "current_decay": 0.0, "voltage_decay": 0.0,
-                        "bias": [float(b) for b in b1]}},
+             "neuron": {**hidden_neuron(cfg), "bias": [float(b) for b in b1]}},
             {"name": "out", "kind": "neurons", "size": n_pixels, "reset_step": 1,
-             "neuron": {"kind": "li", "tau_syn_ms": 0.0, "voltage_decay": 0.0, "bias": [float(b) for b in b2]}},
+             "neuron": {**output_neuron(cfg), "bias": [float(b) for b in b2]}},
         ],
         "connections": [
             {"source": "latent", "target": "hid", "kind": "dense", "sign": "mixed", "weights": np.asarray(w1).tolist()},
@@ -57,15 +71,12 @@ def decoder_network(cfg: dict, n_pixels: int, w1=None, b1=None, w2=None, b2=None
     return network_from_dict(doc)
 
 
-def pixels(v_end: np.ndarray) -> np.ndarray:
-    """x̂ = sigmoid(V(t_end)), the readout of the output neurons' membrane potential."""
-    return 1.0 / (1.0 + np.exp(-np.clip(v_end, -60, 60)))
-
-
 def host_bits(logits: np.ndarray, seed: int) -> np.ndarray:
     """z ~ Bernoulli(sigmoid(logits)) [n, L] as uint8, from a seeded generator (the host's draw)."""
+    from neurokit.coding import sigmoid
+
     rng = np.random.default_rng([seed, 14])
-    p = 1.0 / (1.0 + np.exp(-np.clip(logits, -60, 60)))
+    p = sigmoid(np.asarray(logits, np.float64))
     return (rng.random(p.shape) < p).astype(np.uint8)
 
 
@@ -78,11 +89,12 @@ def latent_samples(bits: np.ndarray):
 
 def run_decoder(net, bits: np.ndarray, *, backend: str, precision: str = "fixed", progress: bool = False,
                 rasters: bool = False):
-    """Pixels [n, pixels] in [0, 1] and the run (spike counts for energy) of the deployed decoder."""
+    """Pixels [n, pixels] in [0, 1], x̂ = sigmoid(V_out(t_end)), and the run of the deployed decoder."""
+    from neurokit.coding import membrane_at_end, population_vote
     from neurokit.probes import Record
     from neurokit.runner import simulate
 
     res = simulate(net, latent_samples(bits), backend=backend, precision=precision, seed=0, progress=progress, rasters=rasters,
                    record=Record(what=("v",), pops=(OUTPUT,)))
     v = np.asarray(res.recorded[f"{OUTPUT}/v"], np.float64) / float(res.recorded[f"{OUTPUT}/scale"])
-    return pixels(v[:, :, -1]), res
+    return population_vote(membrane_at_end(v)), res

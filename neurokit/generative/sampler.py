@@ -11,6 +11,7 @@ A code is what the decoder's input is drawn from: the logits of the spiking VAE'
 """
 from __future__ import annotations
 
+import functools
 import io
 
 import numpy as np
@@ -25,6 +26,11 @@ class CodeSampler:
         self.kind, self.latent, self.prior = kind, latent, prior  # prior: "bernoulli_half" | "normal"
         self.temperature = float(temperature)
         self.weights, self.means, self.covariances = weights, means, covariances
+
+    @functools.cached_property
+    def _chol(self) -> np.ndarray:
+        """L_k (L_k L_kᵀ = Σ_k), once; LinAlgError for a covariance that is not positive definite."""
+        return np.linalg.cholesky(self.covariances)
 
     @classmethod
     def fit(cls, kind: str, codes: np.ndarray, prior: str, *, components: int, seed: int,
@@ -43,9 +49,8 @@ class CodeSampler:
         if self.kind == "prior":
             return np.zeros((n, self.latent)) if self.prior == "bernoulli_half" else rng.standard_normal((n, self.latent))
         k = rng.choice(len(self.weights), size=n, p=self.weights / self.weights.sum())
-        chol = np.linalg.cholesky(self.covariances)
         eps = rng.standard_normal((n, self.latent))
-        return self.means[k] + self.temperature * np.einsum("nij,nj->ni", chol[k], eps)
+        return self.means[k] + self.temperature * np.einsum("nij,nj->ni", self._chol[k], eps)
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -75,8 +80,9 @@ class CodeSampler:
             raise ValueError("weights, means and covariances must be finite")
         if (w < 0).any() or w.sum() <= 0 or not 0 < float(tau) <= 1:
             raise ValueError(f"weights must be ≥ 0 with a positive sum, and 0 < temperature ≤ 1 (got {float(tau):g})")
+        sampler = cls(kind, latent, prior, w, mu, cov, float(tau))
         try:
-            np.linalg.cholesky(cov)
+            sampler._chol
         except np.linalg.LinAlgError:
             raise ValueError("a covariance is not positive definite") from None
-        return cls(kind, latent, prior, w, mu, cov, float(tau))
+        return sampler

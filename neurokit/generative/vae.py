@@ -49,14 +49,12 @@ class SpikingVAE:
 
     def __init__(self, cfg: dict, n_pixels: int, seed: int):
         torch = _torch()
-        from neurokit.generative.decoder import decoder_network
+        from neurokit.generative.decoder import hidden_neuron, window_steps
         from neurokit.ir import LIF
 
         self.cfg, self.n_pixels = cfg, n_pixels
         g = torch.Generator().manual_seed(seed)
         H, L = cfg["hidden"], cfg["latent"]
-        self.net = decoder_network(cfg, n_pixels, seed=seed)  # neuron constants for the twin
-        hid = self.net.population("hid").neuron
 
         def param(*shape, scale):
             return torch.nn.Parameter(torch.randn(*shape, generator=g) * scale)
@@ -70,11 +68,10 @@ class SpikingVAE:
             "d1": param(H, L, scale=0.2 / math.sqrt(L)),
             "d2": param(n_pixels, H, scale=1 / math.sqrt(H)), "db2": torch.nn.Parameter(torch.zeros(n_pixels)),
         }
-        self.hid = hid
+        self.hid = LIF.model_validate(hidden_neuron(cfg))  # the deployed decoder's own neuron model
         # the encoder (host-side, never deployed) takes the image as a current each step, lasting one step
         self.enc_neuron = LIF(v_th=cfg["v_th"], tau_syn_ms=0.0, voltage_decay=0.0)
-        self.out = self.net.population("out").neuron
-        self.P = self.net.steps_per_sample
+        self.P = window_steps(cfg)
 
     def parameters(self):
         return list(self.params.values())
@@ -119,9 +116,12 @@ class SpikingVAE:
         kl = kl_bernoulli_half(q)
         return rec + beta * kl + self.cfg.get("spike_cost", 0.0) * spikes.sum(1).mean(), rec, kl
 
+    def pixels_of(self, bits):
+        """bits [B, L] (0/1) → pixels [B, pixels]: what the deployed decoder computes, in float."""
+        return _torch().sigmoid(self.decode_v(self.trains(bits)))
+
     def reconstruct(self, x, generator=None):
-        torch = _torch()
-        return torch.sigmoid(self.decode_v(self.trains(st_bits(self.encode(x), generator))))
+        return self.pixels_of(st_bits(self.encode(x), generator))
 
     def codes(self, x):
         """The posterior's code of each image: the logits of its bits."""
@@ -129,7 +129,7 @@ class SpikingVAE:
 
     def generate(self, codes, generator=None):
         """Pixels from codes: the bits drawn, then decoded."""
-        return _torch().sigmoid(self.decode_v(self.trains(st_bits(codes, generator))))
+        return self.pixels_of(st_bits(codes, generator))
 
     def decoder_ir(self):
         from neurokit.generative.decoder import decoder_network
