@@ -21,12 +21,14 @@ p.add_argument("--header", default="")
 p.add_argument("--wd", type=float, default=0.0, help="w_decay")
 p.add_argument("--freeze", action="store_true", help="theta_fixed_after_learning")
 p.add_argument("--wd-labelled", action="store_true", help="w_decay_labelled_only")
+p.add_argument("--teacher", type=float, default=0.0, help="teacher: the labelled group's bias holds v at this × v_th")
 p.add_argument("--name", default=None)
 a = p.parse_args()
 ap = a.a if a.ap is None else a.ap
 tt = "null" if a.tt == 0 else f"{a.tt:g}"
 freeze = ", theta_fixed_after_learning: true" if a.freeze else ""
-wd = (f", w_decay: {a.wd:g}" if a.wd else "") + (", w_decay_labelled_only: true" if a.wd_labelled else "")
+wd = ((f", w_decay: {a.wd:g}" if a.wd else "") + (", w_decay_labelled_only: true" if a.wd_labelled else "")
+      + (f", teacher: {a.teacher:g}" if a.teacher else ""))
 print(f"""{a.header}schema_version: 1
 name: {a.name or f"mnist_10class_{a.n}"}
 dt_ms: 1.0

@@ -68,6 +68,8 @@ def execute(
     backend: str = "lava",
     learn: bool = False,
     gates: dict[str, np.ndarray] | None = None,
+    teach: dict[str, np.ndarray] | None = None,
+    bounds: dict[str, tuple] | None = None,
     rng_seed: int = 0,
     rasters: bool = False,
     labels: np.ndarray | None = None,
@@ -79,7 +81,9 @@ def execute(
     """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample], or
     RateInputs drawing them block by block) through
     `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
-    class `gates` for the supervised rule) and the result carries the learned weights. With
+    class `gates` for the supervised rule, and the bias mantissas `teach` its teacher writes into the
+    plastic connection's targets, and per-synapse weight `bounds` (lo, hi) [post, pre] the host
+    clips each weight to before every sample: freezing, Langevin ranges) and the result carries the learned weights. With
     `record` (inference only), `result.recorded` holds the probes (neurokit.probes)."""
     backend = choose_backend(backend, params, learn)
     check_backend(backend)
@@ -87,8 +91,8 @@ def execute(
         if learn:
             raise ValueError("record: probes record inference runs, not learning")
         record = record.resolve(params, len(inputs), backend=backend, rasters=rasters)
-    result = _execute(params, inputs, backend=backend, learn=learn, gates=gates, rng_seed=rng_seed,
-                      rasters=rasters, labels=labels, progress=progress, desc=desc,
+    result = _execute(params, inputs, backend=backend, learn=learn, gates=gates, teach=teach,
+                      bounds=bounds, rng_seed=rng_seed, rasters=rasters, labels=labels, progress=progress, desc=desc,
                       stall_timeout_s=stall_timeout_s, record=record)
     if record is not None:
         result.recorded = arrays(result.recorded, params, record, labels, backend)
@@ -96,7 +100,7 @@ def execute(
     return result
 
 
-def _execute(params, inputs, *, backend, learn, gates, rng_seed, rasters, labels, progress, desc,
+def _execute(params, inputs, *, backend, learn, gates, teach, bounds, rng_seed, rasters, labels, progress, desc,
              stall_timeout_s, record) -> RunResult:
     if backend == "engine":  # in-process, and without importing Lava
         from neurokit.backends.engine import run_network
@@ -106,7 +110,7 @@ def _execute(params, inputs, *, backend, learn, gates, rng_seed, rasters, labels
         with progress_bar(len(inputs), label, unit="sample", enabled=progress) as bar:
             on_progress = lambda k: bar.update(k - bar.n)  # noqa: E731
             if learn:
-                out = run_learning(params, inputs, gates=gates, rng_seed=rng_seed, rasters=rasters,
+                out = run_learning(params, inputs, gates=gates, teach=teach, bounds=bounds, rng_seed=rng_seed, rasters=rasters,
                                    on_progress=on_progress)
             else:
                 out = run_network(params, inputs, rasters=rasters, record=record, on_progress=on_progress)
@@ -117,7 +121,7 @@ def _execute(params, inputs, *, backend, learn, gates, rng_seed, rasters, labels
     if isinstance(inputs, RateInputs):
         inputs = inputs[0:len(inputs)]  # the Lava worker takes the whole array
     job = {"params": params, "inputs": inputs, "rasters": rasters, "hardware": backend == "loihi2",
-           "learn": learn, "gates": gates, "rng_seed": rng_seed, "record": record}
+           "learn": learn, "gates": gates, "teach": teach, "bounds": bounds, "rng_seed": rng_seed, "record": record}
     label = desc or f"{backend}/{params.precision}" + (" learning" if learn else "")
     with progress_bar(len(inputs), label, unit="sample", enabled=progress) as bar:
         out = run_isolated(

@@ -47,6 +47,18 @@ def class_gates(net: Network, params, labels: np.ndarray, classes: list[int]) ->
     return gates
 
 
+def teacher_biases(params, gates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Bias mantissas per sample of each taught target (rule `teacher` > 0): the teacher's bias
+    for the neurons whose gate is on (the sample's class group), the neuron's own elsewhere."""
+    out = {}
+    for c in params.connections:
+        p = params.neurons[c.target]
+        if c.label in gates and p.teacher_bias_mant is not None:
+            on = gates[c.label] == gates[c.label].max(axis=1, keepdims=True)
+            out[c.label] = np.where(on, p.teacher_bias_mant, p.bias_mant)
+    return out
+
+
 SUPERVISED_RULES = ("stdp_all_ltd",)
 
 
@@ -72,7 +84,10 @@ class Training:
 
 
 def train(net: Network, samples: Samples, classes: list[int], *, backend: str = "lava",
-          precision: str = "fixed", seed: int = 0, progress: bool = True) -> Training:
+          precision: str = "fixed", seed: int = 0, progress: bool = True, bounds: dict | None = None) -> Training:
+    """Learn `samples` online. `bounds`: connection label -> (lo, hi), each weight's range in the
+    compiled weights' units [post, pre] (compile_params), which the host enforces before every
+    sample (neurokit.experiments.continual: frozen weights, Langevin ranges)."""
     unknown = sorted(set(np.unique(samples.labels).tolist()) - set(classes))
     if unknown:
         raise SpecError([f"training samples have classes {unknown} outside --classes {classes}"])
@@ -82,8 +97,9 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
         class_groups(net.population(pop).size, len(classes))  # raises early if it cannot split
     params = compile_params(net, precision)
     inputs = input_spikes(net, samples.flat, seed, precision)
+    gates = class_gates(net, params, samples.labels, classes)
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
-                     gates=class_gates(net, params, samples.labels, classes), progress=progress,
+                     gates=gates, teach=teacher_biases(params, gates), bounds=bounds, progress=progress,
                      desc=f"training {backend}/{precision}")
     readout = Readout(kind=kind, population=pop, classes=classes)
     trained = _learned_network(net, params, result, readout, samples, seed)

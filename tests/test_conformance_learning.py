@@ -19,19 +19,19 @@ from neurokit.data import encode_rate, load_dataset
 from neurokit.ir import load_network, network_from_dict
 from neurokit.quant import compile_params
 from neurokit.runner import execute
-from neurokit.training import class_gates
+from neurokit.training import class_gates, teacher_biases
 
 MIN_STEPS = 1000
 
 
-def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 0.0) -> dict:
+def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 0.0, teacher: float = 0.0) -> dict:
     """w_decay < 0: its magnitude, labelled group only (w_decay_labelled_only)."""
     rng = np.random.default_rng(seed)
     conn = {"name": "plastic", "source": "inp", "target": "out", "kind": "dense",
             "init": {"kind": "uniform", "low": 0.2, "high": 1.0},
             "learning": {"kind": kind, "a_pre": 0.05, "a_post": -0.04, "tau_pre_ms": int(rng.integers(5, 20)),
                          "tau_post_ms": int(rng.integers(5, 20)), "w_max": 1.5, "w_decay": abs(w_decay),
-                         "w_decay_labelled_only": w_decay < 0}}
+                         "w_decay_labelled_only": w_decay < 0, "teacher": teacher}}
     if pruning:
         conn["pruning"] = {"tau_prun_ms": 181.0, "k_p": 1.0}  # reachable in both precisions
     return {"schema_version": 1, "name": f"plastic{seed}", "seed": seed, "populations": [
@@ -45,13 +45,14 @@ def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 
                          "weight": 1.5}]}
 
 
-def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3):
+def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3, bounds=None):
     params = compile_params(net, precision)
     inputs = encode_rate(net, samples.flat, seed)
     assert inputs.shape[0] * inputs.shape[2] >= MIN_STEPS
     gates = class_gates(net, params, samples.labels, list(classes))
-    runs = [execute(params, inputs, backend=b, learn=True, gates=gates, rng_seed=seed, rasters=True, progress=False)
-            for b in ("lava", "engine")]
+    teach = teacher_biases(params, gates)
+    runs = [execute(params, inputs, backend=b, learn=True, gates=gates, teach=teach, bounds=bounds, rng_seed=seed,
+                    rasters=True, progress=False) for b in ("lava", "engine")]
     lava, engine = runs
     for pop, r in lava.rasters.items():
         assert np.array_equal(r, engine.rasters[pop]), f"{pop}: first difference at {np.argwhere(r != engine.rasters[pop])[0]}"
@@ -75,6 +76,45 @@ def test_small_networks_learn_identically(kind, pruning, w_decay, precision):
     samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
     lava = compare(net, samples, precision)
     assert lava.spike_counts["out"] > 20
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+def test_taught_networks_learn_identically(precision):
+    """The teacher's bias, written per sample into the labelled group (Lava: bias_mant.set), gives
+    the same spikes, weights and θ on both backends; and it does teach: the labelled group's
+    share of the spikes grows."""
+    from neurokit.data import Samples
+
+    rng = np.random.default_rng(11)
+    samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
+    share = []
+    for teacher in (0.0, 0.8):
+        net = network_from_dict(small_plastic_network(7, "stdp_all_ltd", False, 2**-6, teacher))
+        raster = compare(net, samples, precision).rasters["out"].sum(axis=2)  # [sample, neuron]
+        labelled = np.array([raster[i, 2 * c:2 * c + 2].sum() for i, c in enumerate(samples.labels)])
+        share.append(labelled.sum() / raster.sum())
+    assert share[1] > share[0] + 0.05, share
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+def test_bounded_weights_learn_identically(precision):
+    """Per-synapse ranges the host enforces before every sample (freezing: lo = hi; Langevin
+    ranges): the same on both backends, and frozen weights move only within the last sample
+    (far less than they drift without the bounds)."""
+    from neurokit.data import Samples
+
+    net = network_from_dict(small_plastic_network(7, "stdp_all_ltd", False))
+    rng = np.random.default_rng(11)
+    samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
+    w0 = compile_params(net, precision).connections[0].weights.astype(float)
+    frozen = rng.uniform(size=w0.shape) < 0.3
+    top = 255.0 if precision == "fixed" else float(w0.max()) * 1.5
+    lo, hi = np.where(frozen, w0, 0.0), np.where(frozen, w0, top)
+    lava = compare(net, samples, precision, bounds={"plastic": (lo, hi)})
+    w = np.asarray(lava.weights["plastic"], float)
+    free = compare(net, samples, precision).weights["plastic"]
+    drift_free = np.abs(np.asarray(free, float)[frozen] - w0[frozen]).mean()
+    assert drift_free > 0 and np.abs(w[frozen] - w0[frozen]).mean() < 0.5 * drift_free
 
 
 @pytest.mark.parametrize("precision", ["fixed", "float"])

@@ -19,9 +19,17 @@ Mechanisms against forgetting (`--mechanism`, several allowed, each run on every
               all-to-all-except-self connection (ir/connections.py), so a winner silences its
               neighbours, not the old class groups;
   pruning:τ   the "use it or lose it" timer (τ_prun = τ ms, k_p = 1) on the plastic connection:
-              synapses whose input stays silent decay away and are free for the next task.
-The seed's other mechanisms (freezing the largest weights, Langevin weight ranges) are not
-built yet and are refused by name.
+              synapses whose input stays silent decay away and are free for the next task;
+  freeze:P    after each task but the last, the largest P % of the plastic weights are frozen
+              (with those frozen before): every later task learns with the rest only;
+  langevin:LO-HI  after each task but the last, a noisy phase: the network keeps learning that
+              task while the host adds σ·N(0, 1) to every weight after each block of samples,
+              Δw = F(w) + σ·N(0, 1) (F: the learning rule), and the weights are recorded after
+              every block; each weight's range for the next task is between the LO and HI
+              percentiles of its own walk (q1-q3 = 25-75, d10-d90 = 10-90).
+Freezing and Langevin ranges are host-side: the learning engine has no per-synapse bounds, so
+the host clips every weight into its range before each sample (`train(bounds=…)`; Lava: read,
+clip, write the weights), like a chip's host would between samples.
 """
 from __future__ import annotations
 
@@ -35,7 +43,8 @@ from neurokit.cli.common import writes_result_dir
 
 NAME = "continual"
 DEFAULT_NET = Path(__file__).resolve().parents[2] / "examples" / "mnist_10class_400_wdecay.yaml"
-MECHANISMS = "none, radius:R (R ≥ 0 neurons), pruning:TAU_MS"
+MECHANISMS = "none, radius:R (R ≥ 0 neurons), pruning:TAU_MS, freeze:P (percent), langevin:LO-HI (percentiles, or q1-q3, d10-d90)"
+QUANTILES = {"q1-q3": (25.0, 75.0), "d10-d90": (10.0, 90.0)}
 
 
 def register(sub) -> None:
@@ -51,6 +60,12 @@ def register(sub) -> None:
     p.add_argument("--test-per-task", type=count, default=None, help="test samples per task (default: all)")
     p.add_argument("--epochs", type=count, default=1, help="passes over each task's samples (default: 1)")
     p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default: %(default)s)")
+    p.add_argument("--langevin-sigma", type=float, default=0.02, help="langevin: noise σ per block, as a fraction "
+                   "of the rule's w_max (default: %(default)s)")
+    p.add_argument("--langevin-samples", type=count, default=300, help="langevin: samples of the noisy phase "
+                   "(default: %(default)s)")
+    p.add_argument("--langevin-block", type=count, default=10, help="langevin: samples between noise kicks and "
+                   "recordings (default: %(default)s)")
     p.add_argument("--download", action="store_true")
     p.add_argument("--out", required=True, help="directory for continual.json and continual.png (an earlier "
                    "neurokit result there is replaced, anything else is refused)")
@@ -107,8 +122,42 @@ def with_mechanism(net, mechanism: str):
         for c in plastic:
             c["pruning"] = {"tau_prun_ms": tau, "k_p": 1.0}
         return Network.model_validate(data)
-    raise DataError(f"--mechanism {mechanism!r} is not known; available: {MECHANISMS} (freeze and langevin "
-                    "are not built yet)")
+    if kind in ("freeze", "langevin"):
+        host_side(mechanism)  # checked here, applied between tasks (continual)
+        if not any(getattr(c, "learning", None) for c in net.connections):
+            raise DataError(f"--mechanism {mechanism!r}: network {net.name!r} has no plastic connection")
+        return net
+    raise DataError(f"--mechanism {mechanism!r} is not known; available: {MECHANISMS}")
+
+
+def host_side(mechanism: str) -> tuple[str, tuple] | None:
+    """(kind, args) of a host-side mechanism: ('freeze', (fraction,)) or ('langevin', (lo, hi)
+    percentiles); None for the others; a DataError for a bad argument."""
+    from neurokit.errors import DataError
+
+    kind, _, arg = mechanism.partition(":")
+    if kind == "freeze":
+        try:
+            percent = float(arg)
+        except ValueError:
+            percent = -1.0
+        if not 0 < percent < 100:
+            raise DataError(f"--mechanism {mechanism!r}: freeze needs the percentage of weights to freeze, "
+                            "0 < P < 100, e.g. freeze:10")
+        return kind, (percent / 100,)
+    if kind == "langevin":
+        pair = QUANTILES.get(arg.lower())
+        if pair is None:
+            lo, _, hi = arg.partition("-")
+            try:
+                pair = (float(lo), float(hi))
+            except ValueError:
+                pair = (-1.0, -1.0)
+        if not 0 <= pair[0] < pair[1] <= 100:
+            raise DataError(f"--mechanism {mechanism!r}: langevin needs a percentile range LO-HI with "
+                            "0 ≤ LO < HI ≤ 100, or q1-q3 or d10-d90, e.g. langevin:d10-d90")
+        return kind, pair
+    return None
 
 
 def learner_of(trained, original):
@@ -123,6 +172,63 @@ def learner_of(trained, original):
     return Network.model_validate(data)
 
 
+def plastic_weights(net, precision: str):
+    """(label, compiled weights [post, pre] as the learning engine holds them, their scale, the
+    largest weight the rule allows in those units) of the network's plastic connection."""
+    from neurokit.quant import compile_params
+
+    params = compile_params(net, precision)
+    c = next(c for c in params.connections if c.plastic)
+    rule = next(x for x in net.connections if x.label == c.label).learning
+    scale = params.neurons[c.target].scale
+    top = 255.0 if precision == "fixed" else rule.w_max * scale  # 8-bit weights in fixed point
+    return c.label, np.asarray(c.weights, float), scale, top
+
+
+def with_weights(net, label: str, w: np.ndarray, scale: float, precision: str):
+    """`net` with the plastic connection's compiled weights replaced by `w`."""
+    from neurokit.ir import Network
+
+    data = net.model_dump(mode="python")
+    conn = data["connections"][next(i for i, c in enumerate(net.connections) if c.label == label)]
+    conn.update(weights=(np.rint(w).astype(int) if precision == "fixed" else w).tolist(), weights_scale=scale, init=None)
+    return Network.model_validate(data)
+
+
+def freeze_bounds(net, fraction: float, frozen: np.ndarray | None, precision: str):
+    """The largest `fraction` of the weights, with those `frozen` before, held where they are
+    (lo = hi = w); the rest free in [0, w_max]. Returns (bounds, frozen mask)."""
+    label, w, _, top = plastic_weights(net, precision)
+    k = max(1, int(round(fraction * w.size)))
+    mask = np.zeros(w.shape, bool)
+    mask.flat[np.argpartition(w, -k, axis=None)[-k:]] = True
+    mask |= frozen if frozen is not None else False
+    return {label: (np.where(mask, w, 0.0), np.where(mask, w, top))}, mask
+
+
+def langevin_bounds(net, samples, classes, pair: tuple, sigma: float, block: int, *, seed: int, backend: str,
+                    precision: str):
+    """The noisy phase: learn `samples` in blocks, after each block w ← clip(w + σ·w_max·N(0, 1))
+    and record w; each weight's range is between the percentiles `pair` of its recorded walk."""
+    from neurokit.data import Samples
+    from neurokit.training import train
+
+    rng = np.random.default_rng(seed)
+    label, w, scale, top = plastic_weights(net, precision)
+    walk = []
+    for k in range(0, len(samples), block):
+        part = Samples(samples.images[k:k + block], samples.labels[k:k + block], samples.name)
+        net = train(net, part, classes, backend=backend, precision=precision, seed=seed + k, progress=False).network
+        _, w, _, _ = plastic_weights(net, precision)
+        w = np.clip(w + sigma * top * rng.standard_normal(w.shape), 0, top)
+        walk.append(w)
+        net = with_weights(net, label, w, scale, precision)
+    lo, hi = np.percentile(np.stack(walk), pair, axis=0)
+    if precision == "fixed":
+        lo, hi = np.floor(lo), np.ceil(hi)
+    return {label: (lo, hi)}
+
+
 def scores(matrix: np.ndarray) -> dict:
     T = len(matrix)
     return {"acc": round(float(matrix[-1].mean()), 4),
@@ -132,12 +238,13 @@ def scores(matrix: np.ndarray) -> dict:
 
 def continual(net, data: str, tasks: list[list[int]], mechanisms: list[str], seeds: list[int], *,
               train_per_task: int | None, test_per_task: int | None, epochs: int, backend: str, precision: str,
-              download: bool = False, progress: bool = True) -> dict:
-    from neurokit.data import load_dataset
+              download: bool = False, progress: bool = True, langevin: dict | None = None) -> dict:
+    from neurokit.data import Samples, load_dataset
     from neurokit.progress import progress_bar
     from neurokit.training import evaluate, train
 
     classes = [c for t in tasks for c in t]
+    langevin = {"sigma": 0.02, "samples": 300, "block": 10, **(langevin or {})}
     nets = {m: with_mechanism(net, m) for m in mechanisms}  # every mechanism checked before any work
     out: dict = {}
     with progress_bar(len(mechanisms) * len(seeds) * len(tasks), f"continual ({backend})", unit="task",
@@ -147,15 +254,25 @@ def continual(net, data: str, tasks: list[list[int]], mechanisms: list[str], see
             for seed in seeds:
                 tests = [load_dataset(data, "test", samples=test_per_task, classes=t, seed=seed, download=download)
                          for t in tasks]
-                learner, matrix = start, []
+                learner, matrix, bounds, frozen = start, [], None, None
+                host = host_side(mechanism)
                 for i, task in enumerate(tasks):
                     samples = load_dataset(data, "train", samples=train_per_task, classes=task, seed=seed,
                                            download=download).epochs(epochs, seed)
                     trained = train(learner, samples, classes, backend=backend, precision=precision,
-                                    seed=seed * 1000 + i, progress=False).network
+                                    seed=seed * 1000 + i, progress=False, bounds=bounds).network
                     matrix.append([evaluate(trained, test, classes, backend=backend, precision=precision, seed=seed,
                                             progress=False).accuracy for test in tests])
                     learner = learner_of(trained, start)
+                    if host and i < len(tasks) - 1:
+                        if host[0] == "freeze":
+                            bounds, frozen = freeze_bounds(trained, host[1][0], frozen, precision)
+                        else:
+                            n = langevin["samples"]
+                            noisy = Samples(samples.images[:n], samples.labels[:n], samples.name)
+                            bounds = langevin_bounds(learner, noisy, classes, host[1], langevin["sigma"],
+                                                     langevin["block"], seed=seed * 1000 + i, backend=backend,
+                                                     precision=precision)
                     bar.update(1)
                 m = np.array(matrix)
                 runs.append({"seed": seed, "matrix": m.round(4).tolist(), **scores(m)})
@@ -164,6 +281,7 @@ def continual(net, data: str, tasks: list[list[int]], mechanisms: list[str], see
                                                                     for k in ("acc", "bwt", "task1_kept")},
                               "seeds": runs}
     return {"network": net.name, "data": data, "tasks": tasks, "epochs": epochs, "train_per_task": train_per_task,
+            "langevin": langevin,
             "test_per_task": test_per_task, "backend": backend, "precision": precision, "seeds": seeds,
             "mechanisms": out}
 
@@ -173,7 +291,7 @@ def plot(results: dict) -> bytes:
     from neurokit.plots import figure, png_bytes
 
     mech = results["mechanisms"]
-    plt, fig = figure(figsize=(3.2 * len(mech) + 0.6, 3.2))
+    plt, fig = figure(figsize=(3.2 * len(mech) + 0.6, 3.6))
     T = len(results["tasks"])
     for k, (name, r) in enumerate(mech.items()):
         ax = fig.add_subplot(1, len(mech), k + 1)
@@ -186,6 +304,7 @@ def plot(results: dict) -> bytes:
         ax.set_title(f"{name}\nACC {r['acc']:.3f}, BWT {r['bwt']:+.3f}", fontsize=9)
     fig.suptitle(f"{results['network']}: accuracy on task j after learning task i (mean of {len(results['seeds'])} "
                  "seeds)", fontsize=9)
+    fig.subplots_adjust(top=0.78, wspace=0.35)  # room for the title above the mechanisms' titles
     return png_bytes(plt, fig)
 
 
@@ -200,7 +319,8 @@ def run(args, out) -> int:
     results = continual(net, args.data, parse_tasks(args.tasks), args.mechanism, seeds,
                         train_per_task=args.train_per_task, test_per_task=args.test_per_task, epochs=args.epochs,
                         backend=args.backend, precision=args.precision, download=args.download,
-                        progress=not args.json)
+                        progress=not args.json, langevin={"sigma": args.langevin_sigma, "samples": args.langevin_samples,
+                                                          "block": args.langevin_block})
     results["wall_time_s"] = round(time.perf_counter() - t0, 1)
     out.commit({"continual.json": json.dumps(results, indent=1).encode(), "continual.png": plot(results)})
     if args.json:

@@ -7,7 +7,11 @@ fraction λ of each of its weights (heterosynaptic depression, Δw = −λ·w on
 silent inputs included): with potentiation A_pre·x1 at the same spikes the weights settle at
 w ≈ (A_pre/λ)·E[x1 | post spike], a scaled average of the inputs the neuron answers (Oja's
 normalisation, which Diehl & Cook get by rescaling the weights off-chip); with
-`w_decay_labelled_only` only the neurons of the sample's class group decay. `stdp_all_ltd` is the supervised combination: the target population
+`w_decay_labelled_only` only the neurons of the sample's class group decay. With `teacher` = f > 0
+the host also writes, before each training sample, a bias into the neurons of the sample's class
+group that alone would hold their voltage at f·v_th (b = f·v_th·δv, δv the voltage decay per step):
+they reach threshold first, so their inhibition keeps the other groups (and their all-LTD) quiet,
+while within the group the input still picks the winner. `stdp_all_ltd` is the supervised combination: the target population
 is split into one equal group per class; while a sample of class c is shown, synapses into
 group c learn by STDP and synapses into every other neuron learn by all-LTD (a silent neuron
 has no post spikes, so only neurons that fire change).
@@ -37,6 +41,15 @@ class LearningRule(IRModel):
                                                         "of its spikes (Δw = −λ·w); 0: off")
     w_decay_labelled_only: bool = Field(False, description="stdp_all_ltd: only neurons of the sample's class "
                                                            "group decay (the class gate multiplies the product)")
+    teacher: float = Field(0.0, ge=0, lt=1, description="stdp_all_ltd: while learning, the sample's class group "
+                                                        "gets a bias that alone holds v at this fraction of v_th "
+                                                        "(a teacher signal; 0: off)")
+
+    @model_validator(mode="after")
+    def _teacher(self):
+        if self.teacher and self.kind != "stdp_all_ltd":
+            raise ValueError("teacher needs kind stdp_all_ltd (the class groups say whom to teach)")
+        return self
 
     @model_validator(mode="after")
     def _labelled_decay(self):

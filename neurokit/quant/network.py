@@ -44,6 +44,7 @@ class NeuronParams:
     scale: float  # weight units per IR voltage unit
     theta_init: np.ndarray | None = None  # learned threshold offsets of an adaptive population
     reset_step: int = 0  # step of each sample at which u, v and refractory are reset
+    teacher_bias_mant: float | np.ndarray | None = None  # bias (in bias_exp) of a taught neuron while learning
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def compile_params(net: Network, precision: Precision) -> CompiledParams:
     for pop in net.neuron_populations:
         incoming = [c for c in net.connections if c.target == pop.name]
         scale = _scale(pop, incoming, weights)
-        out.neurons[pop.name] = _neuron_params(net, pop, scale, precision)
+        teacher = max((c.learning.teacher for c in incoming if getattr(c, "learning", None) is not None), default=0.0)
+        out.neurons[pop.name] = _neuron_params(net, pop, scale, precision, teacher)
         for c in incoming:
             plastic = getattr(c, "learning", None) is not None
             w, mixed = weights[c.label], c.sign == "mixed"
@@ -114,7 +116,7 @@ def _scale(pop, incoming, weights) -> float:
     return min(fx.WEIGHT_MAX / ref, fx.VTH_MAX / pop.neuron.v_th)
 
 
-def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> NeuronParams:
+def _neuron_params(net: Network, pop, scale: float, precision: Precision, teacher: float = 0.0) -> NeuronParams:
     n, dt = pop.neuron, net.dt_ms
     du, dv = n.current_decay_per_step(dt), n.voltage_decay_per_step(dt)
     adaptive = isinstance(n, AdaptiveLIF)
@@ -123,17 +125,31 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
     refractory = net.steps(getattr(n, "refractory_ms", 0.0))
     theta_init = np.asarray(n.theta_init, float) * scale if adaptive and n.theta_init is not None else None
     v_th = n.v_th if n.spiking else None  # an LI neuron: a threshold no v reaches
-    if precision == "float":
-        return NeuronParams(pop.name, pop.size, du, dv, np.inf if v_th is None else v_th * scale, _bias(n) * scale, 0,
-                            refractory, theta_plus * scale, dtheta, scale, theta_init, pop.reset_step)
     where = f"populations[{pop.name}].neuron"
-    bias_mant, bias_exp = fx.bias_to_fixed(_bias(n) * scale * (1 << fx.VTH_SHIFT), f"{where}.bias")
+    if teacher and not (dv > 0 and n.spiking):
+        raise QuantizationError(f"{where}: a learning rule's teacher needs a leaky spiking neuron (tau_m_ms), "
+                                f"whose voltage the teacher's bias holds at a fraction of v_th")
+    if precision == "float":
+        bias = _bias(n) * scale
+        taught = bias + teacher * v_th * scale * dv if teacher else None  # v* = b/δv = f·v_th
+        return NeuronParams(pop.name, pop.size, du, dv, np.inf if v_th is None else v_th * scale, bias, 0,
+                            refractory, theta_plus * scale, dtheta, scale, theta_init, pop.reset_step, taught)
+    vth = fx.NO_SPIKE_VTH if v_th is None else fx.threshold_to_fixed(v_th * scale, f"{where}.v_th")
+    dv_fixed = fx.decay_to_fixed(dv, fx.DV_OFFSET, f"{where}.tau_m_ms")
+    bias_v = _bias(n) * scale * (1 << fx.VTH_SHIFT)
+    bias_mant, bias_exp = fx.bias_to_fixed(bias_v, f"{where}.bias")
+    taught = None
+    if teacher:  # the fixed model keeps (4096 − δv)/4096 of v per step: v* = b·4096/δv = f·v_th
+        bias_v = np.broadcast_to(bias_v, (pop.size,))
+        taught_v = bias_v + teacher * (vth << fx.VTH_SHIFT) * (dv_fixed + fx.DV_OFFSET) / fx.DECAY_UNITY
+        both, bias_exp = fx.bias_to_fixed(np.concatenate([bias_v, taught_v]), f"{where}.bias with the teacher")
+        bias_mant, taught = (both[:pop.size] if isinstance(n.bias, list) else int(both[0])), both[pop.size:]
     return NeuronParams(
         name=pop.name,
         size=pop.size,
         du=fx.decay_to_fixed(du, fx.DU_OFFSET, f"{where}.tau_syn_ms"),
-        dv=fx.decay_to_fixed(dv, fx.DV_OFFSET, f"{where}.tau_m_ms"),
-        vth=fx.NO_SPIKE_VTH if v_th is None else fx.threshold_to_fixed(v_th * scale, f"{where}.v_th"),
+        dv=dv_fixed,
+        vth=vth,
         bias_mant=bias_mant,
         bias_exp=bias_exp,
         refractory_steps=refractory,
@@ -142,6 +158,7 @@ def _neuron_params(net: Network, pop, scale: float, precision: Precision) -> Neu
         scale=scale,
         theta_init=None if theta_init is None else fx.theta_to_fixed(n.theta_init, scale, f"{where}.theta_init"),
         reset_step=pop.reset_step,
+        teacher_bias_mant=taught,
     )
 
 

@@ -3,7 +3,9 @@ plastic connection running its microcode (plastic.py).
 
 Per global step t (sample b, local step j, t = t0 + bP + j + 1):
   j = 0: u, v, refractory ← 0 (the sample starts); the gated rule's mode register y2 takes the
-         sample's gate if it differs from the previous sample's (Lava: `y2.set` between runs)
+         sample's gate if it differs from the previous sample's (Lava: `y2.set` between runs),
+         a teacher's targets their bias for the sample (Lava: `bias_mant.set`), and with per-synapse
+         `bounds` the host clips every weight into its range (Lava: `weights.get`, clip, `set`)
   a_in(t) = Σ_c buffer_c                      (Dense outputs computed at t − 1, in order)
   neurons step -> spikes s(t)
   buffer_c ← finish(W_c · s_src(t))           (before learning: Lava's run_spk precedes run_lrn)
@@ -32,7 +34,8 @@ CHUNK_SAMPLES = 64
 # The template of each learning rule's `run` (rulegen.module_source copies this source into the
 # rule's module, where update_* and the gates are globals, so that Numba can cache it on disk).
 @njit(nogil=True)
-def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta, prm,
+def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, teach, has_teach, w_lo, w_hi, has_bounds, t0, u, v, refr,
+               theta, prm,
                w, w_off, src, n_src, tgt, n_tgt, exp, a_in,
                pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, update_all, update_x, update_y, x_gate, y_gate,
                r_xd, r_xi, r_yd, r_yi, r_cv,
@@ -69,6 +72,13 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
                         same = same and gates[b + g0, q] == gates[b + g0 - 1, q]
                     if not same:
                         yh[E, 1, :] = gates[b + g0]
+                if has_teach:  # the teacher: this sample's bias on the plastic connection's targets
+                    for q in range(n_post):
+                        prm[3][post0 + q] = teach[b + g0, q]
+                if has_bounds:  # the host holds every weight in its own range (frozen: lo = hi)
+                    for i in range(n_src[pc]):
+                        for q in range(n_post):
+                            wT[i, q] = min(max(wT[i, q], w_lo[i, q]), w_hi[i, q])
             kernels.lif_step_all(u, v, refr, theta, a_in, prm, spikes)  # a_in: the Dense outputs due now
             n_sp = kernels.gather(spikes, sp)
             for q in range(n_sp):
@@ -110,9 +120,12 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, t0, u, v, refr, theta
                 n_xact = n_yact = 0
 
 
-def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, rng_seed: int = 0,
+def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, teach: dict | None = None,
+                 bounds: dict | None = None, rng_seed: int = 0,
                  rasters: bool = False, on_progress: Callable[[int], None] | None = None) -> dict:
-    """Train online: like the Lava backend's learning run, step for step. Returns counts,
+    """Train online: like the Lava backend's learning run, step for step (`gates`: the class
+    gate per sample, `teach`: the teacher's bias mantissas per sample, `bounds`: label -> (lo, hi)
+    weight mantissas [post, pre] that each weight is clipped to at every sample's start). Returns counts,
     rasters, the learned weights [post, pre] of the plastic connection, and θ."""
     from neurokit.backends.lava.compat import install
     from neurokit.learning import microcode
@@ -147,6 +160,14 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, r
     if has_gates:
         g[:] = gates[conn.label]
         yh[E, 1] = g[0]
+    has_teach = bool(teach) and conn.label in teach
+    tch = np.zeros((len(inputs), n_post), dtype)
+    if has_teach:  # bias mantissas -> the engine's bias (mant << exp in fixed)
+        tch[:] = np.asarray(teach[conn.label], dtype) * (1 << params.neurons[conn.target].bias_exp if fixed else 1)
+    has_bounds = bool(bounds) and conn.label in bounds
+    w_lo = w_hi = np.zeros((1, 1), dtype)
+    if has_bounds:  # [post, pre] like the IR's weights -> the engine's [pre, post]
+        w_lo, w_hi = (np.ascontiguousarray(np.asarray(x, dtype).T) for x in bounds[conn.label])
     n, _, P = inputs.shape
     counts = np.zeros((n, N), np.int64)
     raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
@@ -158,7 +179,7 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, r
         g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
         ptr, idx = (inputs.lists(slice(a, b)) if hasattr(inputs, "lists")  # RateInputs: drawn as lists
                     else kernels.spike_lists(kernels.spike_words(inputs[a:b]), P))
-        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, a * P, u, v, refr, theta,
+        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, tch[a - g0:b], has_teach, w_lo, w_hi, has_bounds, a * P, u, v, refr, theta,
                  L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, a_in,
                  pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
                  counts[a:b], raster[a:b] if rasters else raster, rasters)

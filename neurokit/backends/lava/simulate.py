@@ -1,7 +1,8 @@
 """The Lava run itself (inside the worker): samples in chunks through the RingBuffer source,
 one `run(RunSteps(P))` per sample (progress and a watchdog heartbeat), spikes read per chunk.
 When learning, the class gate of each sample is written to the mode register (y2) of the
-learning synapses before the sample starts. The runtime is stopped in every case.
+learning synapses before the sample starts, and a teacher's bias to the neurons it teaches. The
+runtime is stopped in every case.
 
 Recording (job["record"], a resolved neurokit.probes.Record): spikes come from the sinks, and
 u, v, θ from .npy files [kept samples, size, P] in a temporary directory (inside the job's,
@@ -30,12 +31,15 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
 
     params, inputs = job["params"], job["inputs"]  # inputs: bool [n, n_in, P]
     gates = job.get("gates") or {}                 # label -> [n, post] values of y2
+    teach = job.get("teach") or {}                 # label -> [n, post] bias mantissas of the targets
+    bounds = job.get("bounds") or {}               # label -> (lo, hi) [post, pre]: each weight's range
     n, n_in, P = inputs.shape
     C = min(n, CHUNK_SAMPLES)
     chunks = [_chunk(inputs, k, C) for k in range(0, n, C)]
     rows, files, kept_spikes = _probes(params, record, n, P, tmp)
     lava_net = build(params, C * P, chunks[0], learn=job.get("learn", False), rng_seed=job.get("rng_seed", 0),
-                     first_gate={k: g[0] for k, g in gates.items()}, probes=files, probe_rows=rows)
+                     first_gate={k: g[0] for k, g in gates.items()}, first_bias={k: b[0] for k, b in teach.items()},
+                     bounds=bounds, probes=files, probe_rows=rows)
     tag = "fixed_pt" if params.precision == "fixed" else "floating_pt"
     cfg = Loihi2HwCfg() if job.get("hardware") else Loihi2SimCfg(select_tag=tag)
     anchor = lava_net.source
@@ -50,7 +54,9 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
                 lava_net.source.data.set(chunk)
             in_chunk = min(C, n - done)
             for _ in range(in_chunk):
-                _write_gates(lava_net, gates, done)
+                _write_gates(lava_net, gates, teach, done)
+                if done:  # the first sample's weights were clipped in build(): a Var read before the first run hangs
+                    _clip_weights(lava_net, bounds)
                 anchor.run(condition=RunSteps(num_steps=P))
                 done += 1
                 report(done)
@@ -96,13 +102,27 @@ def _probes(params, record, n: int, P: int, tmp: str):
     return rows, files, spikes
 
 
-def _write_gates(lava_net, gates: dict, i: int) -> None:
-    """Set y2 (the per-neuron mode register) for sample i where it differs from sample i-1."""
+def _write_gates(lava_net, gates: dict, teach: dict, i: int) -> None:
+    """Set y2 (the per-neuron mode register) for sample i, and the teacher's bias of its targets,
+    where they differ from sample i-1's."""
     if i == 0:
-        return  # the first sample's gate is the register's initial value
+        return  # the first sample's values are the initial ones
     for label, g in gates.items():
         if not np.array_equal(g[i], g[i - 1]):
             lava_net.learning[label][0].y2.set(np.asarray(g[i]))
+    for label, b in teach.items():
+        if not np.array_equal(b[i], b[i - 1]):
+            lava_net.taught[label].bias_mant.set(np.asarray(b[i]))
+
+
+def _clip_weights(lava_net, bounds: dict) -> None:
+    """The host's part of freezing and Langevin ranges: every weight back into its own range."""
+    for label, (lo, hi) in bounds.items():
+        d = lava_net.learning[label][0]
+        w = d.weights.get()
+        clipped = np.clip(w, lo, hi)
+        if not np.array_equal(w, clipped):
+            d.weights.set(clipped)
 
 
 def _chunk(inputs: np.ndarray, start: int, C: int) -> np.ndarray:
