@@ -79,12 +79,12 @@ def execute(
     record: Record | None = None,
 ) -> RunResult:
     """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample], or
-    RateInputs drawing them block by block) through
-    `params` on `backend`. With `learn`, plastic connections run their rules (with per-sample
-    class `gates` for the supervised rule, and the bias mantissas `teach` its teacher writes into the
-    plastic connection's targets, and per-synapse weight `bounds` (lo, hi) [post, pre] the host
-    clips each weight to before every sample: freezing, Langevin ranges) and the result carries the learned weights. With
-    `record` (inference only), `result.recorded` holds the probes (neurokit.probes)."""
+    RateInputs drawing them block by block) through `params` on `backend`. With `learn`, plastic
+    connections run their rules, with per-sample class `gates` for the supervised rule, the bias
+    mantissas `teach` its teacher writes into the plastic connection's targets, and per-synapse
+    weight `bounds` (lo, hi) [post, pre] the host clips each weight to before every sample
+    (freezing, Langevin ranges); the result carries the learned weights. With `record`
+    (inference only), `result.recorded` holds the probes (neurokit.probes)."""
     backend = choose_backend(backend, params, learn)
     check_backend(backend)
     if record is not None:
@@ -110,8 +110,8 @@ def _execute(params, inputs, *, backend, learn, gates, teach, bounds, rng_seed, 
         with progress_bar(len(inputs), label, unit="sample", enabled=progress) as bar:
             on_progress = lambda k: bar.update(k - bar.n)  # noqa: E731
             if learn:
-                out = run_learning(params, inputs, gates=gates, teach=teach, bounds=bounds, rng_seed=rng_seed, rasters=rasters,
-                                   on_progress=on_progress)
+                out = run_learning(params, inputs, gates=gates, teach=teach, bounds=bounds, rng_seed=rng_seed,
+                                   rasters=rasters, on_progress=on_progress)
             else:
                 out = run_network(params, inputs, rasters=rasters, record=record, on_progress=on_progress)
         return RunResult(out["counts"], _input_counts(inputs), labels, params.network.input_population.name,

@@ -43,7 +43,8 @@ from neurokit.cli.common import writes_result_dir
 
 NAME = "continual"
 DEFAULT_NET = Path(__file__).resolve().parents[2] / "examples" / "mnist_10class_400_wdecay.yaml"
-MECHANISMS = "none, radius:R (R ≥ 0 neurons), pruning:TAU_MS, freeze:P (percent), langevin:LO-HI (percentiles, or q1-q3, d10-d90)"
+MECHANISMS = ("none, radius:R (R ≥ 0 neurons), pruning:TAU_MS, freeze:P (percent), "
+              "langevin:LO-HI (percentiles, or q1-q3, d10-d90)")
 QUANTILES = {"q1-q3": (25.0, 75.0), "d10-d90": (10.0, 90.0)}
 
 
@@ -191,7 +192,8 @@ def with_weights(net, label: str, w: np.ndarray, scale: float, precision: str):
 
     data = net.model_dump(mode="python")
     conn = data["connections"][next(i for i, c in enumerate(net.connections) if c.label == label)]
-    conn.update(weights=(np.rint(w).astype(int) if precision == "fixed" else w).tolist(), weights_scale=scale, init=None)
+    weights = np.rint(w).astype(int) if precision == "fixed" else w
+    conn.update(weights=weights.tolist(), weights_scale=scale, init=None)
     return Network.model_validate(data)
 
 
@@ -319,8 +321,9 @@ def run(args, out) -> int:
     results = continual(net, args.data, parse_tasks(args.tasks), args.mechanism, seeds,
                         train_per_task=args.train_per_task, test_per_task=args.test_per_task, epochs=args.epochs,
                         backend=args.backend, precision=args.precision, download=args.download,
-                        progress=not args.json, langevin={"sigma": args.langevin_sigma, "samples": args.langevin_samples,
-                                                          "block": args.langevin_block})
+                        progress=not args.json,
+                        langevin={"sigma": args.langevin_sigma, "samples": args.langevin_samples,
+                                  "block": args.langevin_block})
     results["wall_time_s"] = round(time.perf_counter() - t0, 1)
     out.commit({"continual.json": json.dumps(results, indent=1).encode(), "continual.png": plot(results)})
     if args.json:

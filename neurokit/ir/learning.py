@@ -7,14 +7,16 @@ fraction λ of each of its weights (heterosynaptic depression, Δw = −λ·w on
 silent inputs included): with potentiation A_pre·x1 at the same spikes the weights settle at
 w ≈ (A_pre/λ)·E[x1 | post spike], a scaled average of the inputs the neuron answers (Oja's
 normalisation, which Diehl & Cook get by rescaling the weights off-chip); with
-`w_decay_labelled_only` only the neurons of the sample's class group decay. With `teacher` = f > 0
-the host also writes, before each training sample, a bias into the neurons of the sample's class
-group that alone would hold their voltage at f·v_th (b = f·v_th·δv, δv the voltage decay per step):
-they reach threshold first, so their inhibition keeps the other groups (and their all-LTD) quiet,
-while within the group the input still picks the winner. `stdp_all_ltd` is the supervised combination: the target population
-is split into one equal group per class; while a sample of class c is shown, synapses into
-group c learn by STDP and synapses into every other neuron learn by all-LTD (a silent neuron
-has no post spikes, so only neurons that fire change).
+`w_decay_labelled_only` only the neurons of the sample's class group decay.
+
+`stdp_all_ltd` is the supervised combination: the target population is split into one equal
+group per class; while a sample of class c is shown, synapses into group c learn by STDP and
+synapses into every other neuron learn by all-LTD (a silent neuron has no post spikes, so only
+neurons that fire change). With `teacher` = f > 0 the host also writes, before each training
+sample, a bias into the neurons of the sample's class group that alone would hold their voltage
+at f·v_th (b = f·v_th·δv, δv the voltage decay per step): they reach threshold first, so their
+inhibition keeps the other groups (and their all-LTD) quiet, while within the group the input
+still picks the winner.
 
 Pruning ("use it or lose it"): w(t) = w(t_s) · exp(−k_p · ((t − t_s)/τ_prun)²), t_s the last
 spike of the presynaptic neuron.

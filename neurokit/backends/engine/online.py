@@ -179,7 +179,8 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
         g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
         ptr, idx = (inputs.lists(slice(a, b)) if hasattr(inputs, "lists")  # RateInputs: drawn as lists
                     else kernels.spike_lists(kernels.spike_words(inputs[a:b]), P))
-        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, tch[a - g0:b], has_teach, w_lo, w_hi, has_bounds, a * P, u, v, refr, theta,
+        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, tch[a - g0:b], has_teach, w_lo, w_hi, has_bounds,
+                 a * P, u, v, refr, theta,
                  L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, a_in,
                  pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
                  counts[a:b], raster[a:b] if rasters else raster, rasters)
