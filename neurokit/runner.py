@@ -87,6 +87,8 @@ def execute(
     (inference only), `result.recorded` holds the probes (neurokit.probes)."""
     backend = choose_backend(backend, params, learn)
     check_backend(backend)
+    if not learn and (teach or bounds):
+        raise ValueError("teach and bounds act on learning runs (learn=True)")
     if record is not None:
         if learn:
             raise ValueError("record: probes record inference runs, not learning")

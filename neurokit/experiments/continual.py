@@ -20,13 +20,15 @@ Mechanisms against forgetting (`--mechanism`, several allowed, each run on every
               neighbours, not the old class groups;
   pruning:τ   the "use it or lose it" timer (τ_prun = τ ms, k_p = 1) on the plastic connection:
               synapses whose input stays silent decay away and are free for the next task;
-  freeze:P    after each task but the last, the largest P % of the plastic weights are frozen
-              (with those frozen before): every later task learns with the rest only;
+  freeze:P    after each task but the last, the largest P % of the plastic weights onto the
+              class groups met so far are frozen (with those frozen before): every later task
+              learns with the rest only;
   langevin:LO-HI  after each task but the last, a noisy phase: the network keeps learning that
-              task while the host adds σ·N(0, 1) to every weight after each block of samples,
-              Δw = F(w) + σ·N(0, 1) (F: the learning rule), and the weights are recorded after
-              every block; each weight's range for the next task is between the LO and HI
-              percentiles of its own walk (q1-q3 = 25-75, d10-d90 = 10-90).
+              task while the host adds σ·w_max·N(0, 1) to every weight after each block of samples,
+              Δw = F(w) + σ·w_max·N(0, 1) (F: the learning rule), and the weights are recorded after
+              every block; each weight onto a neuron of the classes learned so far is held for
+              the next task between the LO and HI percentiles of its own walk (q1-q3 = 25-75,
+              d10-d90 = 10-90); the groups of the classes still to come stay free.
 Freezing and Langevin ranges are host-side: the learning engine has no per-synapse bounds, so
 the host clips every weight into its range before each sample (`train(bounds=…)`; Lava: read,
 clip, write the weights), like a chip's host would between samples.
@@ -49,7 +51,7 @@ QUANTILES = {"q1-q3": (25.0, 75.0), "d10-d90": (10.0, 90.0)}
 
 
 def register(sub) -> None:
-    from neurokit.cli.common import add_backend_args, count
+    from neurokit.cli.common import add_backend_args, count, nonnegative_float
 
     p = sub.add_parser(NAME, help="learn tasks (class groups) one after another; accuracy matrix, ACC, BWT")
     p.add_argument("--data", required=True, help="data spec: 'digits' or 'mnist:ROOT'")
@@ -61,7 +63,7 @@ def register(sub) -> None:
     p.add_argument("--test-per-task", type=count, default=None, help="test samples per task (default: all)")
     p.add_argument("--epochs", type=count, default=1, help="passes over each task's samples (default: 1)")
     p.add_argument("--seeds", default="0,1,2", help="comma-separated seeds (default: %(default)s)")
-    p.add_argument("--langevin-sigma", type=float, default=0.02, help="langevin: noise σ per block, as a fraction "
+    p.add_argument("--langevin-sigma", type=nonnegative_float, default=0.02, help="langevin: noise σ per block, as a fraction "
                    "of the rule's w_max (default: %(default)s)")
     p.add_argument("--langevin-samples", type=count, default=300, help="langevin: samples of the noisy phase "
                    "(default: %(default)s)")
@@ -197,21 +199,27 @@ def with_weights(net, label: str, w: np.ndarray, scale: float, precision: str):
     return Network.model_validate(data)
 
 
-def freeze_bounds(net, fraction: float, frozen: np.ndarray | None, precision: str):
-    """The largest `fraction` of the weights, with those `frozen` before, held where they are
-    (lo = hi = w); the rest free in [0, w_max]. Returns (bounds, frozen mask)."""
+def freeze_bounds(net, fraction: float, learned: np.ndarray, frozen: np.ndarray | None, precision: str):
+    """The largest `fraction` of the weights onto `learned` neurons (bool [post]: the class groups
+    met so far), with those `frozen` before, held where they are (lo = hi = w); the rest free in
+    [0, w_max]. Returns (bounds, frozen mask)."""
     label, w, _, top = plastic_weights(net, precision)
-    k = max(1, int(round(fraction * w.size)))
+    candidates = np.flatnonzero(np.broadcast_to(learned[:, None], w.shape))
+    k = max(1, int(round(fraction * candidates.size)))
     mask = np.zeros(w.shape, bool)
-    mask.flat[np.argpartition(w, -k, axis=None)[-k:]] = True
+    mask.flat[candidates[np.argpartition(w.flat[candidates], -k)[-k:]]] = True
     mask |= frozen if frozen is not None else False
     return {label: (np.where(mask, w, 0.0), np.where(mask, w, top))}, mask
 
 
-def langevin_bounds(net, samples, classes, pair: tuple, sigma: float, block: int, *, seed: int, backend: str,
-                    precision: str):
-    """The noisy phase: learn `samples` in blocks, after each block w ← clip(w + σ·w_max·N(0, 1))
-    and record w; each weight's range is between the percentiles `pair` of its recorded walk."""
+def langevin_bounds(net, original, samples, classes, pair: tuple, sigma: float, block: int, learned: np.ndarray,
+                    bounds: dict | None, *, seed: int, backend: str, precision: str):
+    """The noisy phase: learn `samples` in blocks (within the ranges `bounds` set after earlier
+    tasks), after each block w ← clip(w + σ·w_max·N(0, 1)), and record w. Each weight onto a
+    newly `learned` neuron (bool [post]: the groups of the classes met so far) is then held
+    between the percentiles `pair` of its recorded walk; earlier ranges stay. The groups of
+    classes still to come stay free: they never fired, so their walk is noise around their
+    initial weights, and holding it would forbid the templates the next task needs."""
     from neurokit.data import Samples
     from neurokit.training import train
 
@@ -220,15 +228,32 @@ def langevin_bounds(net, samples, classes, pair: tuple, sigma: float, block: int
     walk = []
     for k in range(0, len(samples), block):
         part = Samples(samples.images[k:k + block], samples.labels[k:k + block], samples.name)
-        net = train(net, part, classes, backend=backend, precision=precision, seed=seed + k, progress=False).network
-        _, w, _, _ = plastic_weights(net, precision)
+        trained = train(net, part, classes, backend=backend, precision=precision, seed=seed + k, progress=False,
+                        bounds=bounds).network
+        _, w, _, _ = plastic_weights(trained, precision)
         w = np.clip(w + sigma * top * rng.standard_normal(w.shape), 0, top)
         walk.append(w)
-        net = with_weights(net, label, w, scale, precision)
+        net = with_weights(learner_of(trained, original), label, w, scale, precision)  # θ keeps adapting
     lo, hi = np.percentile(np.stack(walk), pair, axis=0)
     if precision == "fixed":
         lo, hi = np.floor(lo), np.ceil(hi)
+    lo[~learned], hi[~learned] = 0.0, top
+    if bounds:  # the ranges of groups learned before stay as they were
+        old = np.any(bounds[label][0] > 0, axis=1) | np.any(bounds[label][1] < top, axis=1)
+        lo[old], hi[old] = bounds[label][0][old], bounds[label][1][old]
     return {label: (lo, hi)}
+
+
+def learned_neurons(net, classes: list[int], tasks: list[list[int]]) -> np.ndarray:
+    """Bool per neuron of the plastic connection's target: in the class group of a class of `tasks`."""
+    from neurokit.learning.microcode import class_groups
+
+    target = net.population(next(c for c in net.connections if getattr(c, "learning", None)).target)
+    groups = class_groups(target.size, len(classes))
+    out = np.zeros(target.size, bool)
+    for c in (c for t in tasks for c in t):
+        out[list(groups[classes.index(c)])] = True
+    return out
 
 
 def scores(matrix: np.ndarray) -> dict:
@@ -267,14 +292,15 @@ def continual(net, data: str, tasks: list[list[int]], mechanisms: list[str], see
                                             progress=False).accuracy for test in tests])
                     learner = learner_of(trained, start)
                     if host and i < len(tasks) - 1:
+                        learned = learned_neurons(start, classes, tasks[:i + 1])
                         if host[0] == "freeze":
-                            bounds, frozen = freeze_bounds(trained, host[1][0], frozen, precision)
+                            bounds, frozen = freeze_bounds(trained, host[1][0], learned, frozen, precision)
                         else:
                             n = langevin["samples"]
                             noisy = Samples(samples.images[:n], samples.labels[:n], samples.name)
-                            bounds = langevin_bounds(learner, noisy, classes, host[1], langevin["sigma"],
-                                                     langevin["block"], seed=seed * 1000 + i, backend=backend,
-                                                     precision=precision)
+                            bounds = langevin_bounds(learner, start, noisy, classes, host[1], langevin["sigma"],
+                                                     langevin["block"], learned, bounds, seed=seed * 1000 + i,
+                                                     backend=backend, precision=precision)
                     bar.update(1)
                 m = np.array(matrix)
                 runs.append({"seed": seed, "matrix": m.round(4).tolist(), **scores(m)})

@@ -168,6 +168,9 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
     w_lo = w_hi = np.zeros((1, 1), dtype)
     if has_bounds:  # [post, pre] like the IR's weights -> the engine's [pre, post]
         w_lo, w_hi = (np.ascontiguousarray(np.asarray(x, dtype).T) for x in bounds[conn.label])
+        if w_lo.shape != (n_pre, n_post) or w_hi.shape != (n_pre, n_post) or conn.sign < 0:
+            raise RunError(f"bounds for {conn.label}: need two [{n_post}, {n_pre}] arrays on an excitatory "
+                           f"connection, got {w_lo.T.shape} and {w_hi.T.shape}")
     n, _, P = inputs.shape
     counts = np.zeros((n, N), np.int64)
     raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
@@ -187,6 +190,8 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
         if on_progress:
             on_progress(b)
     wT = w[L.w_off[pc]:L.w_off[pc] + n_pre * n_post].reshape(n_pre, n_post)
+    if has_bounds:  # the host's last clip, after the last sample (Lava: simulate.py)
+        np.clip(wT, w_lo, w_hi, out=wT)
     split = lambda arr: {name: arr[:, L.population(name)] for name in L.names}  # noqa: E731
     return {"counts": split(counts), "rasters": split(raster) if rasters else None,
             "weights": {conn.label: wT.T.copy()}, "theta": {name: theta[L.population(name)].copy() for name in L.names}}

@@ -71,6 +71,8 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
                         if row >= 0:
                             kept_spikes[name][row] = s[i]
         weights = {label: d.weights.get().copy() for label, (d, _) in lava_net.learning.items()}
+        for label, (lo, hi) in bounds.items():  # the host's last clip, after the last sample
+            weights[label] = np.clip(weights[label], lo, hi)
         theta = {name: proc.theta.get().copy() for name, proc in lava_net.neurons.items()}
     finally:
         monitor.stop()
