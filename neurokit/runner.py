@@ -68,7 +68,6 @@ def execute(
     backend: str = "lava",
     learn: bool = False,
     gates: dict[str, np.ndarray] | None = None,
-    teach: dict[str, np.ndarray] | None = None,
     bounds: dict[str, tuple] | None = None,
     rng_seed: int = 0,
     rasters: bool = False,
@@ -80,15 +79,16 @@ def execute(
 ) -> RunResult:
     """Run input spike trains `inputs` (bool [n_samples, n_inputs, steps_per_sample], or
     RateInputs drawing them block by block) through `params` on `backend`. With `learn`, plastic
-    connections run their rules, with per-sample class `gates` for the supervised rule, the bias
-    mantissas `teach` its teacher writes into the plastic connection's targets, and per-synapse
+    connections run their rules, with per-sample class `gates` for the supervised rule (and the
+    bias its teacher writes with them into the plastic connection's targets), and per-synapse
     weight `bounds` (lo, hi) [post, pre] the host clips each weight to before every sample
     (freezing, Langevin ranges); the result carries the learned weights. With `record`
     (inference only), `result.recorded` holds the probes (neurokit.probes)."""
     backend = choose_backend(backend, params, learn)
     check_backend(backend)
-    if not learn and (teach or bounds):
-        raise ValueError("teach and bounds act on learning runs (learn=True)")
+    if not learn and (gates or bounds):
+        raise ValueError("gates and bounds act on learning runs (learn=True)")
+    teach = teacher_biases(params, gates or {}) if learn else {}
     if record is not None:
         if learn:
             raise ValueError("record: probes record inference runs, not learning")
@@ -100,6 +100,18 @@ def execute(
         result.recorded = arrays(result.recorded, params, record, labels, backend)
     result.backend = backend
     return result
+
+
+def teacher_biases(params, gates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Bias mantissas per sample of each taught target (rule `teacher` > 0): the teacher's bias
+    for the neurons whose gate is on (the sample's class group), the neuron's own elsewhere."""
+    out = {}
+    for c in params.connections:
+        p = params.neurons[c.target]
+        if c.label in gates and p.teacher_bias_mant is not None:
+            on = gates[c.label] == gates[c.label].max(axis=1, keepdims=True)
+            out[c.label] = np.where(on, p.teacher_bias_mant, p.bias_mant)
+    return out
 
 
 def _execute(params, inputs, *, backend, learn, gates, teach, bounds, rng_seed, rasters, labels, progress, desc,

@@ -47,18 +47,6 @@ def class_gates(net: Network, params, labels: np.ndarray, classes: list[int]) ->
     return gates
 
 
-def teacher_biases(params, gates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Bias mantissas per sample of each taught target (rule `teacher` > 0): the teacher's bias
-    for the neurons whose gate is on (the sample's class group), the neuron's own elsewhere."""
-    out = {}
-    for c in params.connections:
-        p = params.neurons[c.target]
-        if c.label in gates and p.teacher_bias_mant is not None:
-            on = gates[c.label] == gates[c.label].max(axis=1, keepdims=True)
-            out[c.label] = np.where(on, p.teacher_bias_mant, p.bias_mant)
-    return out
-
-
 SUPERVISED_RULES = ("stdp_all_ltd",)
 
 
@@ -99,7 +87,7 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
     inputs = input_spikes(net, samples.flat, seed, precision)
     gates = class_gates(net, params, samples.labels, classes)
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
-                     gates=gates, teach=teacher_biases(params, gates), bounds=bounds, progress=progress,
+                     gates=gates, bounds=bounds, progress=progress,
                      desc=f"training {backend}/{precision}")
     readout = Readout(kind=kind, population=pop, classes=classes)
     trained = _learned_network(net, params, result, readout, samples, seed)

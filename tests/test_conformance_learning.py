@@ -19,7 +19,7 @@ from neurokit.data import encode_rate, load_dataset
 from neurokit.ir import load_network, network_from_dict
 from neurokit.quant import compile_params
 from neurokit.runner import execute
-from neurokit.training import class_gates, teacher_biases
+from neurokit.training import class_gates
 
 MIN_STEPS = 1000
 
@@ -50,8 +50,7 @@ def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3, boun
     inputs = encode_rate(net, samples.flat, seed)
     assert inputs.shape[0] * inputs.shape[2] >= MIN_STEPS
     gates = class_gates(net, params, samples.labels, list(classes))
-    teach = teacher_biases(params, gates)
-    runs = [execute(params, inputs, backend=b, learn=True, gates=gates, teach=teach, bounds=bounds, rng_seed=seed,
+    runs = [execute(params, inputs, backend=b, learn=True, gates=gates, bounds=bounds, rng_seed=seed,
                     rasters=True, progress=False) for b in ("lava", "engine")]
     lava, engine = runs
     for pop, r in lava.rasters.items():
