@@ -77,3 +77,19 @@ def test_cli_end_to_end(tmp_path: Path):
     membrane = res["rows"][0]
     assert membrane["mse"] < membrane["mse_predict_mean"]
     assert (tmp_path / "out" / "regression.json").exists() and (tmp_path / "out" / "regression.png").exists()
+
+
+def test_input_noise_chosen_on_the_training_split_only():
+    """Several σ: the kept one has the lowest validation MSE (the training split's held-out fifth), is
+    recorded per seed, and does not move when the test split's targets are scrambled."""
+    from neurokit.experiments.regression import DEFAULTS, evaluate, load_task
+
+    cfg = dict(DEFAULTS, hidden=8, iterations=40, input_noise=(0.0, 0.3), noise_draws=4, ema=0.9)
+    xtr, ytr, xte, yte = load_task("sine", 0, 60)
+    row = evaluate("sine", "periodic", "membrane", 0, cfg, (xtr, ytr, xte, yte), energy=False)
+    assert set(row["validation_mse"]) == {"0.0", "0.3"}
+    assert row["input_noise"] == float(min(row["validation_mse"], key=row["validation_mse"].get))
+    scrambled = evaluate("sine", "periodic", "membrane", 0, cfg, (xtr, ytr, xte, 1 - yte[::-1]), energy=False)
+    for key in ("input_noise", "validation_mse", "readout"):
+        assert scrambled[key] == row[key]
+    assert scrambled["mse"] != row["mse"]

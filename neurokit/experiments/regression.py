@@ -8,7 +8,9 @@ gaussian) and each decoder (rate, first_spike, membrane, population):
 2. train its weights and biases with a PyTorch model of exactly the IR's float dynamics (one
    step of delay per connection, CUBA: u[t] = u[t-1]·(1−δu) + W·s[t-1],
    v[t] = v[t-1]·(1−δv) + u[t] + bias, spike when v > v_th then v ← 0), the spike's gradient
-   a fast sigmoid (surrogate), Adam, on the decoder's own loss (MSE of the decoded value);
+   a fast sigmoid (surrogate), Adam, on the decoder's own loss (MSE of the decoded value), early
+   stopping on a fifth of the training split; for small data sets, optionally input noise (σ chosen
+   on that fifth) and a moving average of the weights;
 3. write the weights into the IR (float, `sign: mixed`) and deploy on the engine in fixed point
    (8-bit weight mantissas per target population, chosen by neurokit.quant);
 4. refit the decoder's linear readout in closed form (neurokit.coding.fit_linear) on the deployed
@@ -100,7 +102,8 @@ def _scale(xtr, ytr, xte, yte, scale_y: bool = True):
 DEFAULTS = dict(dt_ms=1.0, presentation_ms=64.0, rest_ms=2.0, max_rate_hz=250.0, ttfs_t0_ms=0.0, ttfs_delta_ms=10.0,
                 neurons_per_value=10, sigma=0.08, hidden=64, v_th=1.0, hidden_tau_syn_ms=4.0,
                 hidden_tau_m_ms=8.0, out_tau_syn_ms=4.0, out_tau_m_ms=8.0, li_tau_syn_ms=4.0, li_tau_m_ms=64.0,
-                rate_outputs=8, population_outputs=8, answer_ms=18.0, late_weight=1.0, bernoulli_draws=16, check_every=20, first_spike_beta=12.0, iterations=300, lr=0.01, batch=128)
+                rate_outputs=8, population_outputs=8, answer_ms=18.0, late_weight=1.0, bernoulli_draws=16, check_every=20, first_spike_beta=12.0, iterations=300, lr=0.01, batch=128,
+                input_noise=(0.0,), noise_draws=16, ema=0.0)
 
 
 def out_size(decoder: str, cfg: dict) -> int:
@@ -207,7 +210,10 @@ def _torch_model(net, decoder: str, cfg: dict = DEFAULTS):
 
 
 def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dict, seed: int):
-    """Adam on the decoder's MSE through the twin; returns the network with the trained weights."""
+    """Adam on the decoder's MSE through the twin; returns (the network with the trained weights, the
+    training losses, the lowest validation MSE)."""
+    import copy
+
     import torch
 
     torch.set_num_threads(1)  # the loops are small: one thread is 20x faster than two here
@@ -228,15 +234,20 @@ def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dic
     order = rng.permutation(len(X))
     n_val = max(1, len(X) // 5)
     val, fit = torch.as_tensor(order[:n_val]), order[n_val:]
+    # with `ema` d > 0, the weights checked and kept are an exponential moving average of Adam's,
+    # θ̄ ← d·θ̄ + (1 − d)·θ (a window of ~1/(1 − d) steps): on a small data set one step's weights
+    # carry the noise of the last batches, their average less
+    d = cfg["ema"]
+    avg = copy.deepcopy(model) if d else model
     best, best_loss, losses, val_losses = None, np.inf, [], []
     for it in range(cfg["iterations"] + 1):
         if it % cfg["check_every"] == 0 or it == cfg["iterations"]:
             with torch.no_grad():
-                _, s_o, v_o = model(X[val])
-                vl = float(torch.mean((model.decode(s_o, v_o) - Y[val]) ** 2))
+                _, s_o, v_o = avg(X[val])
+                vl = float(torch.mean((avg.decode(s_o, v_o) - Y[val]) ** 2))
             val_losses.append(vl)
             if vl < best_loss:
-                best_loss, best = vl, {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best_loss, best = vl, {k: v.detach().clone() for k, v in avg.state_dict().items()}
         if it == cfg["iterations"]:
             break
         idx = torch.as_tensor(rng.choice(fit, min(cfg["batch"], len(fit)), replace=False))
@@ -249,12 +260,16 @@ def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dic
         opt.zero_grad()
         loss.backward()
         opt.step()
+        if d:
+            with torch.no_grad():
+                for pa, pm in zip(avg.parameters(), model.parameters()):
+                    pa.mul_(d).add_(pm, alpha=1 - d)
         losses.append(float(loss.detach()))
     model.load_state_dict(best)
     trained = build_network(net.metadata["encoder"], decoder, net.metadata["n_values"], cfg,
                             model.w1.detach().numpy(), model.b1.detach().numpy(),
                             model.w2.detach().numpy(), model.b2.detach().numpy())
-    return trained, losses
+    return trained, losses, best_loss
 
 
 # -- deployment, decoding, measurement -----------------------------------------------------------
@@ -297,10 +312,18 @@ def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=N
     xtr, ytr, xte, yte = data or load_task(task, seed)
     net = build_network(encoder, decoder, xtr.shape[1], cfg, seed=seed)
     net = net.model_copy(update={"metadata": {"encoder": encoder, "n_values": int(xtr.shape[1])}})
-    draws = cfg["bernoulli_draws"] if encoder == "bernoulli" else 1  # random inputs: train on several draws
-    spikes = [np.asarray(input_spikes(net, xtr, seed * 1000 + 1 + k if k else seed, "float")[0:len(xtr)],
-                         dtype=np.float32) for k in range(draws)]
-    trained, losses = train_network(net, decoder, spikes, ytr, cfg, seed)
+    # input noise: train on copies x + N(0, σ²) (clipped to [0, 1]), which penalises the slope of the
+    # learned function (Bishop 1995: training with noise ≈ Tikhonov); with several candidate σ, the one
+    # whose network has the lowest validation MSE (the training split's held-out fifth) is kept
+    trials = []
+    for sigma in cfg["input_noise"]:
+        draws = cfg["bernoulli_draws"] if encoder == "bernoulli" else cfg["noise_draws"] if sigma else 1
+        xs = [xtr] + [np.clip(xtr + np.random.default_rng([seed, 17, k]).normal(0, sigma, xtr.shape), 0, 1)
+                      for k in range(1, draws)]  # the first draw (also the validation input) is clean
+        spikes = [np.asarray(input_spikes(net, xk, seed * 1000 + 1 + k if k else seed, "float")[0:len(xtr)],
+                             dtype=np.float32) for k, xk in enumerate(xs)]
+        trials.append((*train_network(net, decoder, spikes, ytr, cfg, seed), sigma))
+    trained, losses, _, sigma = min(trials, key=lambda t: t[2])
     train_s = time.perf_counter() - t0
     rtr, rte = deployed_run(trained, xtr, seed), deployed_run(trained, xte, seed + 1000)
     ftr, _ = features(decoder, rtr, trained)
@@ -324,7 +347,8 @@ def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=N
            "spikes": round(float(per_sample.mean()), 2), "output_spikes": round(float(out_spikes.mean()), 2),
            "train_loss_end": round(float(np.mean(losses[-20:])), 6), "readout": {"w": np.round(w, 6).tolist(), "b": round(b, 6)},
            "training": "trained (surrogate-gradient BPTT through the IR's float dynamics, Adam)",
-           "n_train": len(ytr), "n_test": len(yte)}
+           "n_train": len(ytr), "n_test": len(yte), "input_noise": sigma,
+           "validation_mse": {str(t[3]): round(t[2], 6) for t in trials}}
     if energy:
         row["joules"] = energy_per_inference(trained, xte, seed + 1000)
     row["wall_s"] = round(time.perf_counter() - t0, 1)
@@ -453,6 +477,11 @@ def register(sub) -> None:
     p.add_argument("--iterations", type=count, default=DEFAULTS["iterations"], help="Adam steps (default: %(default)s)")
     p.add_argument("--presentation-ms", type=positive_float, default=DEFAULTS["presentation_ms"],
                    help="time each sample is shown, ms (default: %(default)s)")
+    p.add_argument("--input-noise", type=comma_list(float, what="noise levels"), default=DEFAULTS["input_noise"],
+                   help="σ of the Gaussian noise added to the scaled inputs x ∈ [0, 1] in training, comma-separated; "
+                        "with several, the one with the lowest validation MSE (training split) is kept (default: 0)")
+    p.add_argument("--ema", type=float, default=DEFAULTS["ema"],
+                   help="keep the moving average θ̄ ← d·θ̄ + (1 − d)·θ of the weights, d in [0, 1) (default: 0, off)")
     p.add_argument("--samples", type=count, default=None, help="samples of the task (train + test; default: task's own)")
     p.add_argument("--no-energy", action="store_true", help="skip the energy estimates")
     p.add_argument("--out", required=True, help="directory for regression.json and regression.png")
@@ -468,7 +497,12 @@ def run(args, out) -> int:
     seeds = list(args.seeds)
     if args.samples is not None and args.samples < 10:
         raise DataError(f"--samples must be at least 10 (a fifth is the test split), got {args.samples}")
-    cfg = dict(DEFAULTS, hidden=args.hidden, iterations=args.iterations, presentation_ms=args.presentation_ms)
+    if any(not 0 <= s <= 1 for s in args.input_noise):
+        raise DataError(f"--input-noise: each σ must be in [0, 1] (inputs are scaled to [0, 1]), got {list(args.input_noise)}")
+    if not 0 <= args.ema < 1:
+        raise DataError(f"--ema must be in [0, 1), got {args.ema}")
+    cfg = dict(DEFAULTS, hidden=args.hidden, iterations=args.iterations, presentation_ms=args.presentation_ms,
+               input_noise=tuple(args.input_noise), ema=args.ema)
     t0 = time.perf_counter()
     results = regression(args.task, list(args.encoders), list(args.decoders), seeds, cfg,
                          energy=not args.no_energy, progress=True, n=args.samples)
