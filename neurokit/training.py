@@ -85,9 +85,8 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
         class_groups(net.population(pop).size, len(classes))  # raises early if it cannot split
     params = compile_params(net, precision)
     inputs = input_spikes(net, samples.flat, seed, precision)
-    gates = class_gates(net, params, samples.labels, classes)
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
-                     gates=gates, bounds=bounds, progress=progress,
+                     gates=class_gates(net, params, samples.labels, classes), bounds=bounds, progress=progress,
                      desc=f"training {backend}/{precision}")
     readout = Readout(kind=kind, population=pop, classes=classes)
     trained = _learned_network(net, params, result, readout, samples, seed)

@@ -29,6 +29,10 @@ class Samples:
     def flat(self) -> np.ndarray:
         return self.images.reshape(len(self), -1)
 
+    def __getitem__(self, block: slice) -> "Samples":
+        """The samples of `block` (a slice), in order."""
+        return Samples(self.images[block], self.labels[block], self.name)
+
     def epochs(self, n: int, seed: int) -> "Samples":
         """n passes over these samples: the first in this order, each later one reshuffled (seeded)."""
         rng = np.random.default_rng([seed, 20151])

@@ -212,23 +212,22 @@ def freeze_bounds(net, fraction: float, learned: np.ndarray, frozen: np.ndarray 
     return {label: (np.where(mask, w, 0.0), np.where(mask, w, top))}, mask
 
 
-def langevin_bounds(net, original, samples, classes, pair: tuple, sigma: float, block: int, learned: np.ndarray,
+def langevin_bounds(net, original, samples, classes, pair: tuple, sigma: float, block: int, new: np.ndarray,
                     bounds: dict | None, *, seed: int, backend: str, precision: str):
     """The noisy phase: learn `samples` in blocks (within the ranges `bounds` set after earlier
     tasks), after each block w ← clip(w + σ·w_max·N(0, 1)), and record w. Each weight onto a
-    newly `learned` neuron (bool [post]: the groups of the classes met so far) is then held
-    between the percentiles `pair` of its recorded walk; earlier ranges stay. The groups of
-    classes still to come stay free: they never fired, so their walk is noise around their
-    initial weights, and holding it would forbid the templates the next task needs."""
-    from neurokit.data import Samples
+    `new` neuron (bool [post]: the groups of the task just learned) is then held between the
+    percentiles `pair` of its recorded walk; every other weight keeps its range in `bounds`
+    (none: free). The groups of classes still to come stay free: they never fired, so their walk
+    is noise around their initial weights, and holding it would forbid the templates the next
+    task needs."""
     from neurokit.training import train
 
     rng = np.random.default_rng(seed)
     label, w, scale, top = plastic_weights(net, precision)
     walk = []
     for k in range(0, len(samples), block):
-        part = Samples(samples.images[k:k + block], samples.labels[k:k + block], samples.name)
-        trained = train(net, part, classes, backend=backend, precision=precision, seed=seed + k, progress=False,
+        trained = train(net, samples[k:k + block], classes, backend=backend, precision=precision, seed=seed + k, progress=False,
                         bounds=bounds).network
         _, w, _, _ = plastic_weights(trained, precision)
         w = np.clip(w + sigma * top * rng.standard_normal(w.shape), 0, top)
@@ -237,10 +236,8 @@ def langevin_bounds(net, original, samples, classes, pair: tuple, sigma: float, 
     lo, hi = np.percentile(np.stack(walk), pair, axis=0)
     if precision == "fixed":
         lo, hi = np.floor(lo), np.ceil(hi)
-    lo[~learned], hi[~learned] = 0.0, top
-    if bounds:  # the ranges of groups learned before stay as they were
-        old = np.any(bounds[label][0] > 0, axis=1) | np.any(bounds[label][1] < top, axis=1)
-        lo[old], hi[old] = bounds[label][0][old], bounds[label][1][old]
+    old_lo, old_hi = bounds[label] if bounds else (np.zeros_like(lo), np.full_like(hi, top))
+    lo[~new], hi[~new] = old_lo[~new], old_hi[~new]
     return {label: (lo, hi)}
 
 
@@ -266,7 +263,7 @@ def scores(matrix: np.ndarray) -> dict:
 def continual(net, data: str, tasks: list[list[int]], mechanisms: list[str], seeds: list[int], *,
               train_per_task: int | None, test_per_task: int | None, epochs: int, backend: str, precision: str,
               download: bool = False, progress: bool = True, langevin: dict | None = None) -> dict:
-    from neurokit.data import Samples, load_dataset
+    from neurokit.data import load_dataset
     from neurokit.progress import progress_bar
     from neurokit.training import evaluate, train
 
@@ -292,15 +289,14 @@ def continual(net, data: str, tasks: list[list[int]], mechanisms: list[str], see
                                             progress=False).accuracy for test in tests])
                     learner = learner_of(trained, start)
                     if host and i < len(tasks) - 1:
-                        learned = learned_neurons(start, classes, tasks[:i + 1])
                         if host[0] == "freeze":
-                            bounds, frozen = freeze_bounds(trained, host[1][0], learned, frozen, precision)
+                            bounds, frozen = freeze_bounds(trained, host[1][0], learned_neurons(start, classes,
+                                                           tasks[:i + 1]), frozen, precision)
                         else:
-                            n = langevin["samples"]
-                            noisy = Samples(samples.images[:n], samples.labels[:n], samples.name)
-                            bounds = langevin_bounds(learner, start, noisy, classes, host[1], langevin["sigma"],
-                                                     langevin["block"], learned, bounds, seed=seed * 1000 + i,
-                                                     backend=backend, precision=precision)
+                            bounds = langevin_bounds(learner, start, samples[:langevin["samples"]], classes, host[1],
+                                                     langevin["sigma"], langevin["block"],
+                                                     learned_neurons(start, classes, [task]), bounds,
+                                                     seed=seed * 1000 + i, backend=backend, precision=precision)
                     bar.update(1)
                 m = np.array(matrix)
                 runs.append({"seed": seed, "matrix": m.round(4).tolist(), **scores(m)})

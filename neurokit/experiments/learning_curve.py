@@ -57,7 +57,7 @@ def learning_curve(net, data: str, classes: list[int], *, step: int, max_train: 
             test_set = load_dataset(data, "test", samples=test_samples, classes=classes, seed=seed, download=download)
             trained, curve = net, []
             for k, n in enumerate(steps):
-                chunk = _subset(train_set, n - step, n)
+                chunk = train_set[n - step:n]
                 trained = train(trained, chunk, classes, backend=backend, precision=precision,
                                 seed=seed * 1000 + k, progress=False).network
                 ev = evaluate(trained, test_set, classes, backend=backend, precision=precision, seed=seed,
@@ -72,12 +72,6 @@ def learning_curve(net, data: str, classes: list[int], *, step: int, max_train: 
         "mean": acc.mean(axis=0).round(4).tolist(), "std": acc.std(axis=0).round(4).tolist(),
         "per_seed": per_seed,
     }
-
-
-def _subset(samples, a: int, b: int):
-    from neurokit.data import Samples
-
-    return Samples(samples.images[a:b], samples.labels[a:b], samples.name)
 
 
 def plot(results: dict) -> bytes:

@@ -161,9 +161,9 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
         g[:] = gates[conn.label]
         yh[E, 1] = g[0]
     has_teach = bool(teach) and conn.label in teach
-    tch = np.zeros((len(inputs), n_post), dtype)
+    tch = np.zeros((1, n_post), dtype)  # (unread without a teacher)
     if has_teach:  # bias mantissas -> the engine's bias (mant << exp in fixed)
-        tch[:] = np.asarray(teach[conn.label], dtype) * (1 << params.neurons[conn.target].bias_exp if fixed else 1)
+        tch = np.asarray(teach[conn.label], dtype) * (1 << params.neurons[conn.target].bias_exp if fixed else 1)
     has_bounds = bool(bounds) and conn.label in bounds
     w_lo = w_hi = np.zeros((1, 1), dtype)
     if has_bounds:  # [post, pre] like the IR's weights -> the engine's [pre, post]
@@ -182,7 +182,7 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
         g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
         ptr, idx = (inputs.lists(slice(a, b)) if hasattr(inputs, "lists")  # RateInputs: drawn as lists
                     else kernels.spike_lists(kernels.spike_words(inputs[a:b]), P))
-        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, tch[a - g0:b], has_teach, w_lo, w_hi, has_bounds,
+        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, tch[a - g0:b] if has_teach else tch, has_teach, w_lo, w_hi, has_bounds,
                  a * P, u, v, refr, theta,
                  L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, a_in,
                  pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
