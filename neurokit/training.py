@@ -88,7 +88,8 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
                      gates=class_gates(net, params, samples.labels, classes), bounds=bounds, progress=progress,
                      desc=f"training {backend}/{precision}")
-    readout = Readout(kind=kind, population=pop, classes=classes)
+    readout = Readout(kind=kind, population=pop, classes=classes,
+                      re_present=net.readout.re_present if net.readout is not None else None)
     trained = _learned_network(net, params, result, readout, samples, seed)
     if kind == "label_assignment":  # label each neuron by its answers to the training images, learning off
         from neurokit.runner import simulate
@@ -138,7 +139,9 @@ class Evaluation:
     confusion: list[list[int]]   # rows: true class, columns: predicted class (order of `classes`)
     silent: int                  # samples on which the readout population did not fire
     predictions: list[int | None]
-    result: RunResult
+    result: RunResult            # each sample's last presentation (neurokit.re_present)
+    presentations: float = 1.0   # mean presentations per sample (readout.re_present; 1 without)
+    spike_counts: dict[str, int] | None = None  # spikes per population over every presentation
 
 
 def predict(counts: np.ndarray, classes: list[int], readout: Readout | None = None) -> list[int | None]:
@@ -165,7 +168,7 @@ def argmax_classes(readout: Readout, size: int) -> list[int]:
 
 def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *, backend: str = "lava",
              precision: str = "fixed", seed: int = 0, progress: bool = True) -> Evaluation:
-    from neurokit.runner import simulate
+    from neurokit.re_present import simulate_until_answered
 
     classes = classes or (net.readout.classes if net.readout else None)
     if net.readout is not None and net.readout.kind == "argmax":
@@ -173,7 +176,8 @@ def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *
     if not classes:
         raise SpecError(["readout.classes: the network was not trained; pass --classes"])
     pop = readout_population(net)
-    result = simulate(net, samples, backend=backend, precision=precision, seed=seed, progress=progress)
+    shown = simulate_until_answered(net, samples, backend=backend, precision=precision, seed=seed, progress=progress)
+    result = shown.result
     preds = predict(result.counts[pop], classes, net.readout)
     index = {c: k for k, c in enumerate(classes)}
     confusion = np.zeros((len(classes), len(classes)), int)
@@ -181,4 +185,6 @@ def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *
         if pred is not None and label in index and pred in index:
             confusion[index[label], index[pred]] += 1
     correct = sum(int(p == label) for p, label in zip(preds, samples.labels.tolist()))
-    return Evaluation(correct / len(samples), confusion.tolist(), preds.count(None), preds, result)
+    spikes = {k: n + shown.earlier_spikes[k] for k, n in result.spike_counts.items()}
+    return Evaluation(correct / len(samples), confusion.tolist(), preds.count(None), preds, result,
+                      float(shown.presentations.mean()), spikes)

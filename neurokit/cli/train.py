@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import time
 
-from neurokit.cli.common import (add_backend_args, add_record_args, count, parse_classes, print_json, records_run,
-                                 writes_result_dir)
+from neurokit.cli.common import (add_backend_args, add_record_args, count, index, parse_classes, print_json,
+                                 records_run, writes_result_dir)
 
 
 def register(sub) -> None:
@@ -30,6 +30,10 @@ def register(sub) -> None:
     p.add_argument("--classes", help="test only samples of these classes (a subset of the trained ones, in any "
                    "order; default: all the classes the network was trained on)")
     p.add_argument("--download", action="store_true")
+    p.add_argument("--re-present", type=index, metavar="MIN_SPIKES", default=None,
+                   help="show a sample again, with the input rate 32 Hz higher each time (up to 8 times), while the "
+                   "readout answers with fewer than MIN_SPIKES spikes (Diehl & Cook use 5); 0: show each sample "
+                   "once; default: as the network's readout.re_present says")
     add_backend_args(p)
     p.add_argument("--json", action="store_true")
     add_record_args(p)
@@ -87,6 +91,19 @@ _READOUTS = {"class_groups": "class groups (group k learns the k-th class)",
                                  "as in Diehl & Cook 2015)"}
 
 
+def _re_presenting(net, min_spikes: int):
+    """`net` with readout.re_present set from --re-present (0: off)."""
+    from neurokit.errors import SpecError
+    from neurokit.ir import Network, RePresent
+
+    if net.readout is None:
+        raise SpecError(["--re-present: the network has no readout to count answers in (train it first)"])
+    rp = RePresent(min_spikes=min_spikes).model_dump() if min_spikes else None
+    data = net.model_dump(mode="python")
+    data["readout"]["re_present"] = rp
+    return Network.model_validate(data)
+
+
 def _file_safe(label: str) -> str:
     """A connection label ('input->exc') as part of a file name."""
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in label.replace("->", "_to_"))
@@ -97,6 +114,8 @@ def _evaluate(args) -> int:
     from neurokit import api
 
     net = api.load(args.trained)
+    if args.re_present is not None:
+        net = _re_presenting(net, args.re_present)
     classes, wanted = readout_classes(net, parse_classes(args.classes))
     samples = api.dataset(args.data, args.split, samples=args.samples, classes=wanted, seed=args.seed,
                            download=args.download)
@@ -104,9 +123,10 @@ def _evaluate(args) -> int:
                   progress=not args.json)
     if args.json:
         print_json({"accuracy": ev.accuracy, "confusion": ev.confusion, "classes": classes, "silent": ev.silent,
-                    "samples": len(samples), "spike_counts": ev.result.spike_counts})
+                    "samples": len(samples), "presentations": ev.presentations, "spike_counts": ev.spike_counts})
         return 0
-    print(f"accuracy {ev.accuracy:.3f} on {len(samples)} samples of {samples.name} ({ev.silent} silent)")
+    again = f", {ev.presentations:.2f} presentations per sample" if ev.presentations > 1 else ""
+    print(f"accuracy {ev.accuracy:.3f} on {len(samples)} samples of {samples.name} ({ev.silent} silent{again})")
     print("confusion (rows: true, columns: predicted)")
     print("      " + "".join(f"{c:>6}" for c in classes))
     for c, row in zip(classes, ev.confusion):

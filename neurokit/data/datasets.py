@@ -29,8 +29,8 @@ class Samples:
     def flat(self) -> np.ndarray:
         return self.images.reshape(len(self), -1)
 
-    def __getitem__(self, block: slice) -> "Samples":
-        """The samples of `block` (a slice), in order."""
+    def __getitem__(self, block: "slice | np.ndarray") -> "Samples":
+        """The samples of `block` (a slice or an array of indices), in order."""
         return Samples(self.images[block], self.labels[block], self.name)
 
     def epochs(self, n: int, seed: int) -> "Samples":

@@ -11,12 +11,12 @@ from neurokit.ir.connections import (
 from neurokit.ir.encoders import IntegrateFireEncoder, RateEncoder, SpikeEncoder
 from neurokit.ir.io import load_network, network_from_dict, network_to_dict, save_network
 from neurokit.ir.learning import LearningRule, Pruning
-from neurokit.ir.network import Network, Readout
+from neurokit.ir.network import Network, Readout, RePresent
 from neurokit.ir.neurons import IF, LI, LIF, AdaptiveLIF, decay_per_step
 from neurokit.ir.populations import InputPopulation, NeuronPopulation
 
 __all__ = [
-    "SCHEMA_VERSION", "Network", "Readout", "LIF", "AdaptiveLIF", "decay_per_step", "RateEncoder",
+    "SCHEMA_VERSION", "Network", "Readout", "RePresent", "LIF", "AdaptiveLIF", "decay_per_step", "RateEncoder",
     "IntegrateFireEncoder", "SpikeEncoder", "IF", "LI",
     "InputPopulation", "NeuronPopulation", "DenseConnection", "OneToOneConnection",
     "AllToAllExceptSelfConnection", "SparseConnection", "UniformInit", "ConstantInit",

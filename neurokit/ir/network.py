@@ -19,6 +19,18 @@ from neurokit.ir.connections import (
 from neurokit.ir.populations import InputPopulation, NeuronPopulation, Population
 
 
+class RePresent(IRModel):
+    """Diehl & Cook's re-presentation at inference: a sample to which the readout population
+    answers with fewer than `min_spikes` spikes is shown again, from a reset network, with the
+    input encoder's `max_rate_hz` raised by `rate_step_hz` (32 Hz in the paper) each time, up to
+    `max_presentations` presentations; the answer is read from the last one. The host decides
+    between presentations (on a chip: read the counts, write the encoder's rate)."""
+
+    min_spikes: int = Field(5, ge=1, description="readout spikes a presentation needs to count as an answer")
+    rate_step_hz: float = Field(31.875, gt=0, description="input rate added at each new presentation, Hz")
+    max_presentations: int = Field(8, ge=2, description="presentations of one sample at most, the first included")
+
+
 class Readout(IRModel):
     """How a run becomes an answer; `classes` (set by training) lists the classes it knows.
 
@@ -37,6 +49,8 @@ class Readout(IRModel):
     population: str
     classes: list[int] | None = None
     labels: list[int] | None = Field(None, description="label_assignment: the class of each neuron (−1: none)")
+    re_present: RePresent | None = Field(None, description="show a sample again, with stronger input, while the "
+                                                           "readout answers with too few spikes (null: once)")
 
 
 class Network(IRModel, SelfChecked):
@@ -181,6 +195,15 @@ def _problems(net: Network):
             if np.min(w) < 0:
                 yield f"{where}.weights: negative weights need sign: mixed (excitatory and inhibitory take magnitudes)"
     r = net.readout
+    if r is not None and r.re_present is not None and len(inputs) == 1:
+        enc, rp = net.populations[inputs[0]].encoder, r.re_present
+        top = getattr(enc, "max_rate_hz", 0) + rp.rate_step_hz * (rp.max_presentations - 1)
+        if not hasattr(enc, "max_rate_hz"):
+            yield (f"readout.re_present: raises the input's max_rate_hz, but the {enc.kind!r} encoder has none "
+                   "(rate encoders: poisson, bernoulli, periodic, gaussian)")
+        elif top * net.dt_ms / 1000 > 1:
+            yield (f"readout.re_present: the last presentation's rate, {top:g} Hz, exceeds one spike per step "
+                   f"({1000 / net.dt_ms:g} Hz at dt_ms={net.dt_ms}); lower rate_step_hz or max_presentations")
     if r is not None and not isinstance(by_name.get(r.population), NeuronPopulation):
         yield f"readout.population: {r.population!r} is not a population of neurons"
     elif r is not None and r.kind == "argmax" and r.classes is not None and len(r.classes) != by_name[r.population].size:
