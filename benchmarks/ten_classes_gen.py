@@ -23,7 +23,9 @@ p.add_argument("--freeze", action="store_true", help="theta_fixed_after_learning
 p.add_argument("--wd-labelled", action="store_true", help="w_decay_labelled_only")
 p.add_argument("--teacher", type=float, default=0.0, help="teacher: the labelled group's bias holds v at this × v_th")
 p.add_argument("--name", default=None)
+p.add_argument("--re-present", type=int, default=0, help="readout.re_present.min_spikes (0: none)")
 a = p.parse_args()
+rp = f", re_present: {{min_spikes: {a.re_present}}}" if a.re_present else ""
 ap = a.a if a.ap is None else a.ap
 tt = "null" if a.tt == 0 else f"{a.tt:g}"
 freeze = ", theta_fixed_after_learning: true" if a.freeze else ""
@@ -68,4 +70,4 @@ connections:
     kind: all_to_all_except_self
     sign: inhibitory
     weight: {a.winh:g}
-readout: {{kind: class_groups, population: exc}}""")
+readout: {{kind: class_groups, population: exc{rp}}}""")

@@ -39,6 +39,7 @@ class RunResult:
     theta: dict[str, np.ndarray] | None = None    # population -> threshold offsets at the end
     recorded: dict[str, np.ndarray] | None = None  # probes: 'POP/v' … and metadata (neurokit.probes)
     backend: str = ""                         # the backend that ran it ('auto' resolved)
+    presentations: np.ndarray | None = None   # [n_samples] times each sample was shown (learning, re_present)
 
     @property
     def n_samples(self) -> int:
@@ -69,6 +70,7 @@ def execute(
     learn: bool = False,
     gates: dict[str, np.ndarray] | None = None,
     bounds: dict[str, tuple] | None = None,
+    re_present=None,
     rng_seed: int = 0,
     rasters: bool = False,
     labels: np.ndarray | None = None,
@@ -82,20 +84,21 @@ def execute(
     connections run their rules, with per-sample class `gates` for the supervised rule (and the
     bias its teacher writes with them into the plastic connection's targets), and per-synapse
     weight `bounds` (lo, hi) [post, pre] the host clips each weight to before every sample
-    (freezing, Langevin ranges); the result carries the learned weights. With `record`
-    (inference only), `result.recorded` holds the probes (neurokit.probes)."""
+    (freezing, Langevin ranges), and `re_present` (neurokit.data.encode.RePresentations): samples
+    the readout answers too quietly shown again; the result carries the learned weights. With
+    `record` (inference only), `result.recorded` holds the probes (neurokit.probes)."""
     backend = choose_backend(backend, params, learn)
     check_backend(backend)
-    if not learn and (gates or bounds):
-        raise ValueError("gates and bounds act on learning runs (learn=True)")
+    if not learn and (gates or bounds or re_present):
+        raise ValueError("gates, bounds and re_present act on learning runs (learn=True)")
     teach = teacher_biases(params, gates or {}) if learn else {}
     if record is not None:
         if learn:
             raise ValueError("record: probes record inference runs, not learning")
         record = record.resolve(params, len(inputs), backend=backend, rasters=rasters)
     result = _execute(params, inputs, backend=backend, learn=learn, gates=gates, teach=teach,
-                      bounds=bounds, rng_seed=rng_seed, rasters=rasters, labels=labels, progress=progress, desc=desc,
-                      stall_timeout_s=stall_timeout_s, record=record)
+                      bounds=bounds, re_present=re_present, rng_seed=rng_seed, rasters=rasters, labels=labels,
+                      progress=progress, desc=desc, stall_timeout_s=stall_timeout_s, record=record)
     if record is not None:
         result.recorded = arrays(result.recorded, params, record, labels, backend)
     result.backend = backend
@@ -114,8 +117,8 @@ def teacher_biases(params, gates: dict[str, np.ndarray]) -> dict[str, np.ndarray
     return out
 
 
-def _execute(params, inputs, *, backend, learn, gates, teach, bounds, rng_seed, rasters, labels, progress, desc,
-             stall_timeout_s, record) -> RunResult:
+def _execute(params, inputs, *, backend, learn, gates, teach, bounds, re_present, rng_seed, rasters, labels, progress,
+             desc, stall_timeout_s, record) -> RunResult:
     if backend == "engine":  # in-process, and without importing Lava
         from neurokit.backends.engine import run_network
         from neurokit.backends.engine.online import run_learning
@@ -125,17 +128,19 @@ def _execute(params, inputs, *, backend, learn, gates, teach, bounds, rng_seed, 
             on_progress = lambda k: bar.update(k - bar.n)  # noqa: E731
             if learn:
                 out = run_learning(params, inputs, gates=gates, teach=teach, bounds=bounds, rng_seed=rng_seed,
-                                   rasters=rasters, on_progress=on_progress)
+                                   re_present=re_present, rasters=rasters, on_progress=on_progress)
             else:
                 out = run_network(params, inputs, rasters=rasters, record=record, on_progress=on_progress)
         return RunResult(out["counts"], _input_counts(inputs), labels, params.network.input_population.name,
-                         out["rasters"], out.get("weights", {}), out["theta"], out.get("recorded"))
+                         out["rasters"], out.get("weights", {}), out["theta"], out.get("recorded"),
+                         presentations=out.get("presentations"))
     from neurokit.backends.lava.watchdog import run_isolated
 
     if isinstance(inputs, RateInputs):
         inputs = inputs[0:len(inputs)]  # the Lava worker takes the whole array
     job = {"params": params, "inputs": inputs, "rasters": rasters, "hardware": backend == "loihi2",
-           "learn": learn, "gates": gates, "teach": teach, "bounds": bounds, "rng_seed": rng_seed, "record": record}
+           "learn": learn, "gates": gates, "teach": teach, "bounds": bounds, "re_present": re_present,
+           "rng_seed": rng_seed, "record": record}
     label = desc or f"{backend}/{params.precision}" + (" learning" if learn else "")
     with progress_bar(len(inputs), label, unit="sample", enabled=progress) as bar:
         out = run_isolated(
@@ -143,7 +148,8 @@ def _execute(params, inputs, *, backend, learn, gates, teach, bounds, rng_seed, 
             on_progress=lambda k: bar.update(k - bar.n), stall_timeout_s=stall_timeout_s,
         )
     return RunResult(out["counts"], _input_counts(inputs), labels, params.network.input_population.name,
-                     out["rasters"], out.get("weights"), out.get("theta"), out.get("recorded"))
+                     out["rasters"], out.get("weights"), out.get("theta"), out.get("recorded"),
+                     presentations=out.get("presentations"))
 
 
 def _input_counts(inputs) -> np.ndarray:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neurokit.data import Samples
-from neurokit.data.encode import input_spikes
+from neurokit.data.encode import RePresentations, input_spikes
 from neurokit.errors import SpecError
 from neurokit.ir import AdaptiveLIF, Network, Readout
 from neurokit.learning import class_groups, microcode
@@ -87,7 +87,7 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
     inputs = input_spikes(net, samples.flat, seed, precision)
     result = execute(params, inputs, backend=backend, learn=True, labels=samples.labels, rng_seed=seed,
                      gates=class_gates(net, params, samples.labels, classes), bounds=bounds, progress=progress,
-                     desc=f"training {backend}/{precision}")
+                     re_present=re_presentations(net, pop, samples, seed), desc=f"training {backend}/{precision}")
     readout = Readout(kind=kind, population=pop, classes=classes,
                       re_present=net.readout.re_present if net.readout is not None else None)
     trained = _learned_network(net, params, result, readout, samples, seed)
@@ -99,6 +99,19 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
         readout.labels = assign_labels(labelling.counts[pop], samples.labels, classes)
         trained = Network.model_validate({**trained.model_dump(mode="python"), "readout": readout.model_dump()})
     return Training(trained, result, kind)
+
+
+def re_presentations(net: Network, pop: str, samples: Samples, seed: int):
+    """Diehl & Cook show a training sample again, faster, while the readout answers it with fewer
+    than min_spikes spikes (readout.re_present); None when the network does not ask for it."""
+    rp = net.readout.re_present if net.readout is not None else None
+    if rp is None:
+        return None
+    enc = net.input_population.encoder
+    if enc.kind not in ("poisson", "bernoulli"):
+        raise SpecError([f"readout.re_present: learning shows samples again with freshly drawn Poisson or Bernoulli "
+                         f"spikes; the {enc.kind!r} encoder is not drawn"])
+    return RePresentations(pop, rp.min_spikes, rp.max_presentations, rp.rate_step_hz, net, samples.flat, seed)
 
 
 def _learned_network(net, params, result, readout: Readout, samples, seed) -> Network:

@@ -45,14 +45,16 @@ def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 
                          "weight": 1.5}]}
 
 
-def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3, bounds=None):
+def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3, bounds=None, re_present=None):
     params = compile_params(net, precision)
     inputs = encode_rate(net, samples.flat, seed)
     assert inputs.shape[0] * inputs.shape[2] >= MIN_STEPS
     gates = class_gates(net, params, samples.labels, list(classes))
-    runs = [execute(params, inputs, backend=b, learn=True, gates=gates, bounds=bounds, rng_seed=seed,
-                    rasters=True, progress=False) for b in ("lava", "engine")]
+    runs = [execute(params, inputs, backend=b, learn=True, gates=gates, bounds=bounds, re_present=re_present,
+                    rng_seed=seed, rasters=True, progress=False) for b in ("lava", "engine")]
     lava, engine = runs
+    if re_present is not None:
+        assert np.array_equal(lava.presentations, engine.presentations)
     for pop, r in lava.rasters.items():
         assert np.array_equal(r, engine.rasters[pop]), f"{pop}: first difference at {np.argwhere(r != engine.rasters[pop])[0]}"
     for label, w in lava.weights.items():
@@ -109,6 +111,26 @@ def test_taught_networks_learn_identically(precision):
         labelled = np.array([raster[i, 2 * c:2 * c + 2].sum() for i, c in enumerate(samples.labels)])
         share.append(labelled.sum() / raster.sum())
     assert share[1] > share[0] + 0.05, share
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+def test_re_presented_samples_learn_identically(precision):
+    """Diehl & Cook's re-presentation while learning (readout.re_present): a sample whose readout
+    answer is too quiet is shown again, learning on, with the input faster and freshly drawn; the
+    same samples are shown again on both backends, with the same spikes, weights and θ."""
+    from neurokit.data import Samples
+    from neurokit.training import re_presentations
+
+    doc = small_plastic_network(7, "stdp_all_ltd", False, teacher=0.5)
+    doc["readout"] = {"kind": "class_groups", "population": "out",
+                      "re_present": {"min_spikes": 6, "rate_step_hz": 100, "max_presentations": 3}}
+    net = network_from_dict(doc)
+    rng = np.random.default_rng(11)
+    samples = Samples(rng.uniform(0, 0.6, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
+    lava = compare(net, samples, precision, re_present=re_presentations(net, "out", samples, 3))
+    assert 0 < (lava.presentations > 1).sum() < len(samples), lava.presentations  # some shown again, not all
+    quiet = lava.counts["out"].sum(axis=1) < 6
+    assert np.all(lava.presentations[quiet] == 3)  # a sample is shown again until it answers or runs out
 
 
 @pytest.mark.parametrize("precision", ["fixed", "float"])

@@ -65,6 +65,9 @@ def _train(args, out) -> int:
         "labels": samples.labels.tolist(),
         "spikes_per_sample": {k: v.sum(axis=1).tolist() for k, v in trained.result.counts.items()},
     }
+    shown = trained.result.presentations
+    if shown is not None and shown.max() > 1:  # readout.re_present: counts above are of each last presentation
+        log["presentations_per_sample"] = shown.tolist()
     files = {
         "network.yaml": yaml.safe_dump(network_to_dict(trained.network), sort_keys=False,
                                        default_flow_style=None, width=200).encode(),
@@ -76,7 +79,8 @@ def _train(args, out) -> int:
             files[f"weights_{_file_safe(label)}.png"] = weight_images(np.abs(w), shape)
     out.commit(files)
     summary = {"out": args.out, "samples": len(samples), "classes": classes, "wall_time_s": round(wall, 2),
-               "spike_counts": trained.result.spike_counts, "readout": trained.readout}
+               "spike_counts": trained.result.spike_counts, "readout": trained.readout,
+               "presentations": float(shown.mean()) if shown is not None else 1.0}
     if args.json:
         print_json(summary)
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -72,6 +73,30 @@ class RateInputs:
             raise ValueError(f"input blocks are drawn in order: samples {self._next}.. next, not {a}..")
         self._next = b
         return a, b
+
+
+@dataclass
+class RePresentations:
+    """What a learning run needs to show a sample again (readout.re_present, neurokit.re_present):
+    presentation k (1, 2, …) of sample s draws its spikes at max_rate_hz + k·rate_step_hz from a
+    generator seeded [seed, s, k], so every backend draws the same spikes whatever ran before."""
+
+    readout: str                 # the population whose spikes are counted
+    min_spikes: int
+    max_presentations: int
+    rate_step_hz: float
+    net: Network
+    flat: np.ndarray             # the samples' values [n, inputs]
+    seed: int
+
+    def again(self, s: int, k: int) -> np.ndarray:
+        """bool [1, inputs, steps_per_sample]: presentation k of sample s."""
+        enc = self.net.input_population.encoder
+        p = spike_probability(self.flat[s:s + 1], enc.kind, enc.max_rate_hz + k * self.rate_step_hz, self.net.dt_ms)
+        spikes = np.zeros((1, self.net.input_population.size, self.net.steps_per_sample), bool)
+        _kernels()[0](spikes, np.zeros(p.shape, np.int64), p, np.random.default_rng([self.seed, s, k]),
+                      self.net.presentation_steps)
+        return spikes
 
 
 def _kernels():

@@ -121,12 +121,14 @@ def run_online(in_ptr, in_idx, n, P, gates, g0, has_gates, teach, has_teach, w_l
 
 
 def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, teach: dict | None = None,
-                 bounds: dict | None = None, rng_seed: int = 0,
+                 bounds: dict | None = None, rng_seed: int = 0, re_present=None,
                  rasters: bool = False, on_progress: Callable[[int], None] | None = None) -> dict:
     """Train online: like the Lava backend's learning run, step for step (`gates`: the class
     gate per sample, `teach`: the teacher's bias mantissas per sample, `bounds`: label -> (lo, hi)
-    weight mantissas [post, pre] that each weight is clipped to at every sample's start). Returns counts,
-    rasters, the learned weights [post, pre] of the plastic connection, and θ."""
+    weight mantissas [post, pre] that each weight is clipped to at every sample's start, `re_present`:
+    a Repeats, samples the readout answers too quietly shown again, learning on). Returns counts
+    (of each sample's last presentation), rasters, the learned weights [post, pre] of the plastic
+    connection, θ, and the presentations of each sample."""
     from neurokit.backends.lava.compat import install
     from neurokit.learning import microcode
 
@@ -176,22 +178,52 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
     raster = np.zeros((n, N, P), bool) if rasters else np.zeros((1, 1, 1), bool)
     randoms = LearningRandoms(tb.rng_seed, tb.t_epoch)
     rule = compile_rule(tb, fixed, SIGN_MODES["excitatory" if conn.sign > 0 else "inhibitory"])
-    for a in range(0, n, CHUNK_SAMPLES):
-        b = min(n, a + CHUNK_SAMPLES)
-        r_xd, r_xi, r_yd, r_yi, r_cv = randoms.block((b - a) * P)
-        g0 = 1 if a else 0  # the chunk's gates start one row early, to compare with the last sample
-        ptr, idx = (inputs.lists(slice(a, b)) if hasattr(inputs, "lists")  # RateInputs: drawn as lists
-                    else kernels.spike_lists(kernels.spike_words(inputs[a:b]), P))
-        rule.run(ptr, idx, b - a, P, g[a - g0:b], g0, has_gates, tch[a - g0:b] if has_teach else tch, has_teach, w_lo, w_hi, has_bounds,
-                 a * P, u, v, refr, theta,
+
+    def run(lists, m, t0, rows, g0, out, out_raster):
+        """m samples through the rule's kernel from global step t0; rows: their gate / teacher rows,
+        g0 rows early (the previous sample's, to see whether the gate changes)."""
+        r_xd, r_xi, r_yd, r_yi, r_cv = randoms.block(m * P)
+        rule.run(lists[0], lists[1], m, P, g[rows], g0, has_gates, tch[rows] if has_teach else tch, has_teach,
+                 w_lo, w_hi, has_bounds, t0, u, v, refr, theta,
                  L.prm, w, L.w_off, L.src, L.n_src, L.tgt, L.n_tgt, L.exp, a_in,
                  pc, dT, tT, xh, tx, yh, ty, x0, y0, tb, r_xd, r_xi, r_yd, r_yi, r_cv, fixed,
-                 counts[a:b], raster[a:b] if rasters else raster, rasters)
-        if on_progress:
-            on_progress(b)
+                 out, out_raster if rasters else raster, rasters)
+
+    def drawn(a, b):  # RateInputs: drawn as lists
+        return inputs.lists(slice(a, b)) if hasattr(inputs, "lists") else _lists(inputs[a:b], P)
+
+    shown = np.ones(n, np.int64)
+    if re_present is None:
+        for a in range(0, n, CHUNK_SAMPLES):
+            b = min(n, a + CHUNK_SAMPLES)
+            g0 = 1 if a else 0
+            run(drawn(a, b), b - a, a * P, slice(a - g0, b), g0, counts[a:b], raster[a:b])
+            if on_progress:
+                on_progress(b)
+    else:  # one sample per call: whether it is shown again depends on its answer
+        readout, t0 = L.population(re_present.readout), 0
+        for a in range(n):
+            g0 = 1 if a else 0
+            lists, rows = drawn(a, a + 1), [a - g0, a]
+            for k in range(re_present.max_presentations):
+                if k:  # the same sample again, faster; counts of the last presentation
+                    lists, rows, g0 = _lists(re_present.again(a, k), P), [a, a], 1
+                    counts[a] = 0
+                    raster[a:a + 1] = False
+                run(lists, 1, t0, rows[-1 - g0:], g0, counts[a:a + 1], raster[a:a + 1])
+                t0 += P
+                shown[a] = k + 1
+                if counts[a, readout].sum() >= re_present.min_spikes:
+                    break
+            if on_progress:
+                on_progress(a + 1)
     wT = w[L.w_off[pc]:L.w_off[pc] + n_pre * n_post].reshape(n_pre, n_post)
     if has_bounds:  # the host's last clip, after the last sample (Lava: simulate.py)
         np.clip(wT, w_lo, w_hi, out=wT)
     split = lambda arr: {name: arr[:, L.population(name)] for name in L.names}  # noqa: E731
-    return {"counts": split(counts), "rasters": split(raster) if rasters else None,
+    return {"counts": split(counts), "rasters": split(raster) if rasters else None, "presentations": shown,
             "weights": {conn.label: wT.T.copy()}, "theta": {name: theta[L.population(name)].copy() for name in L.names}}
+
+
+def _lists(spikes: np.ndarray, P: int):
+    return kernels.spike_lists(kernels.spike_words(spikes), P)

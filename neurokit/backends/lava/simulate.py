@@ -1,5 +1,6 @@
 """The Lava run itself (inside the worker): samples in chunks through the RingBuffer source,
-one `run(RunSteps(P))` per sample (progress and a watchdog heartbeat), spikes read per chunk.
+one `run(RunSteps(P))` per sample (progress and a watchdog heartbeat), spikes read per chunk (per
+sample when a sample the readout answers too quietly is shown again: job["re_present"]).
 When learning, the class gate of each sample is written to the mode register (y2) of the
 learning synapses before the sample starts, and a teacher's bias to the neurons it teaches. The
 runtime is stopped in every case.
@@ -33,8 +34,9 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
     gates = job.get("gates") or {}                 # label -> [n, post] values of y2
     teach = job.get("teach") or {}                 # label -> [n, post] bias mantissas of the targets
     bounds = job.get("bounds") or {}               # label -> (lo, hi) [post, pre]: each weight's range
+    rp = job.get("re_present")                     # neurokit.data.encode.RePresentations, or None
     n, n_in, P = inputs.shape
-    C = min(n, CHUNK_SAMPLES)
+    C = 1 if rp is not None else min(n, CHUNK_SAMPLES)  # showing a sample again depends on its answer
     chunks = [_chunk(inputs, k, C) for k in range(0, n, C)]
     rows, files, kept_spikes = _probes(params, record, n, P, tmp)
     lava_net = build(params, C * P, chunks[0], learn=job.get("learn", False), rng_seed=job.get("rng_seed", 0),
@@ -47,9 +49,10 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
     rasters = {name: np.zeros((n, p.size, P), bool) for name, p in params.neurons.items()} if job.get("rasters") else None
     anchor.create_runtime(run_cfg=cfg)
     monitor.watch(anchor.runtime)
+    shown = np.ones(n, np.int64)
     try:
         done = 0
-        for k, chunk in enumerate(chunks):
+        for k, chunk in enumerate(chunks if rp is None else ()):
             if k:
                 lava_net.source.data.set(chunk)
             in_chunk = min(C, n - done)
@@ -70,6 +73,23 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
                     for i, row in enumerate(rows[done - in_chunk:done]):
                         if row >= 0:
                             kept_spikes[name][row] = s[i]
+        for i in range(n if rp is not None else 0):  # one sample at a time, shown until it answers
+            for k in range(rp.max_presentations):
+                if k == 0:
+                    _write_gates(lava_net, gates, teach, i)
+                if i or k:
+                    lava_net.source.data.set(chunks[i] if k == 0 else _chunk(rp.again(i, k), 0, 1))
+                    _clip_weights(lava_net, bounds)
+                anchor.run(condition=RunSteps(num_steps=P))
+                for name, sink in lava_net.sinks.items():
+                    s = sink.data.get().reshape(1, -1, P) != 0
+                    counts[name][i] = s[0, :, params.neurons[name].reset_step:].sum(axis=1)
+                    if rasters is not None:
+                        rasters[name][i] = s[0]
+                shown[i] = k + 1
+                if counts[rp.readout][i].sum() >= rp.min_spikes:
+                    break
+            report(i + 1)
         weights = {label: d.weights.get().copy() for label, (d, _) in lava_net.learning.items()}
         for label, (lo, hi) in bounds.items():  # the host's last clip, after the last sample
             weights[label] = np.clip(weights[label], lo, hi)
@@ -81,7 +101,8 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
     if record is not None:
         recorded = {f"{pop}/spikes": spk for pop, spk in kept_spikes.items()}
         recorded.update({f"{pop}/{var}": np.load(path) for pop, paths in files.items() for var, path in paths.items()})
-    return {"counts": counts, "rasters": rasters, "weights": weights, "theta": theta, "recorded": recorded}
+    return {"counts": counts, "rasters": rasters, "weights": weights, "theta": theta, "recorded": recorded,
+            "presentations": shown}
 
 
 def _probes(params, record, n: int, P: int, tmp: str):
