@@ -24,8 +24,10 @@ p.add_argument("--wd-labelled", action="store_true", help="w_decay_labelled_only
 p.add_argument("--teacher", type=float, default=0.0, help="teacher: the labelled group's bias holds v at this × v_th")
 p.add_argument("--name", default=None)
 p.add_argument("--re-present", type=int, default=0, help="readout.re_present.min_spikes (0: none)")
+p.add_argument("--re-present-learning", action="store_true", help="readout.re_present.while_learning")
 a = p.parse_args()
-rp = f", re_present: {{min_spikes: {a.re_present}}}" if a.re_present else ""
+rp = (f", re_present: {{min_spikes: {a.re_present}"
+      + (", while_learning: true" if a.re_present_learning else "") + "}" if a.re_present else "")
 ap = a.a if a.ap is None else a.ap
 tt = "null" if a.tt == 0 else f"{a.tt:g}"
 freeze = ", theta_fixed_after_learning: true" if a.freeze else ""

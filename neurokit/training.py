@@ -103,9 +103,9 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
 
 def re_presentations(net: Network, pop: str, samples: Samples, seed: int):
     """Diehl & Cook show a training sample again, faster, while the readout answers it with fewer
-    than min_spikes spikes (readout.re_present); None when the network does not ask for it."""
+    than min_spikes spikes (readout.re_present.while_learning); None when the network does not ask."""
     rp = net.readout.re_present if net.readout is not None else None
-    if rp is None:
+    if rp is None or not rp.while_learning:
         return None
     enc = net.input_population.encoder
     if enc.kind not in ("poisson", "bernoulli"):

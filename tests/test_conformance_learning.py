@@ -123,7 +123,8 @@ def test_re_presented_samples_learn_identically(precision):
 
     doc = small_plastic_network(7, "stdp_all_ltd", False, teacher=0.5)
     doc["readout"] = {"kind": "class_groups", "population": "out",
-                      "re_present": {"min_spikes": 6, "rate_step_hz": 100, "max_presentations": 3}}
+                      "re_present": {"min_spikes": 6, "rate_step_hz": 100, "max_presentations": 3,
+                                     "while_learning": True}}
     net = network_from_dict(doc)
     rng = np.random.default_rng(11)
     samples = Samples(rng.uniform(0, 0.6, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")

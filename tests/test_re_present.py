@@ -95,3 +95,18 @@ def test_cli_evaluate_re_presents_and_reports_presentations(tmp_path):
     assert bad.returncode == 2 and "no readout" in bad.stderr and "Traceback" not in bad.stderr
     bad = run_cli("evaluate", str(out), "--data", "digits", "--re-present", "-1")
     assert bad.returncode == 2 and "--re-present" in bad.stderr
+
+
+def test_training_shows_quiet_samples_again_only_when_asked():
+    doc = yaml.safe_load((EXAMPLES / "digits_3class.yaml").read_text())
+    samples = api.dataset("digits", "train", samples=12, classes=CLASSES, seed=0)
+    shown = {}
+    for learning in (False, True):
+        doc["readout"] = {"kind": "class_groups", "population": "exc",
+                          "re_present": {"min_spikes": 60, "max_presentations": 3, "while_learning": learning}}
+        result = api.train(network_from_dict(doc), samples, CLASSES, backend="engine", seed=0, progress=False).result
+        shown[learning] = result.presentations
+        quiet = result.counts["exc"].sum(axis=1) < 60
+    assert shown[False].max() == 1
+    assert quiet.any() and np.all(shown[True][quiet] == 3)  # shown until it answers or runs out
+    assert shown[True].min() == 1 or not (~quiet).any()

@@ -24,13 +24,15 @@ class RePresent(IRModel):
     fewer than `min_spikes` spikes is shown again, from a reset network, with the input encoder's
     `max_rate_hz` raised by `rate_step_hz` (32 Hz in the paper) each time, up to
     `max_presentations` presentations; the answer is read from the last one. In inference
-    (neurokit.re_present) and while learning (learning stays on, as in the paper; Poisson or
-    Bernoulli inputs). The host decides between presentations (on a chip: read the counts, write
-    the encoder's rate)."""
+    (neurokit.re_present), and with `while_learning` in training too (learning stays on, as in the
+    paper; Poisson or Bernoulli inputs). The host decides between presentations (on a chip: read
+    the counts, write the encoder's rate)."""
 
     min_spikes: int = Field(5, ge=1, description="readout spikes a presentation needs to count as an answer")
     rate_step_hz: float = Field(31.875, gt=0, description="input rate added at each new presentation, Hz")
     max_presentations: int = Field(8, ge=2, description="presentations of one sample at most, the first included")
+    while_learning: bool = Field(False, description="show quiet training samples again too (Diehl & Cook do; "
+                                                    "measured at 1,600 neurons: no gain, and training slower)")
 
 
 class Readout(IRModel):
