@@ -93,3 +93,62 @@ def test_input_noise_chosen_on_the_training_split_only():
     for key in ("input_noise", "validation_mse", "readout"):
         assert scrambled[key] == row[key]
     assert scrambled["mse"] != row["mse"]
+
+
+def test_fit_linear_cv_picks_the_ridge_on_the_folds():
+    """Informative features: (nearly) no ridge; features that are pure noise: the strongest ridge
+    (w → 0, the mean); α is free of the features' scale."""
+    from neurokit.coding import fit_linear_cv
+    from neurokit.experiments.regression_training import kfold
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 5))
+    folds = kfold(120, 5, 0)
+    y = X @ [1.0, -2.0, 0.5, 0.0, 3.0] + 0.01 * rng.normal(size=120)
+    w, b, alpha = fit_linear_cv(X, y, folds)
+    assert alpha <= 1e-3 and np.allclose(w, [1.0, -2.0, 0.5, 0.0, 3.0], atol=0.02)
+    noise = rng.normal(size=120)
+    w, b, alpha = fit_linear_cv(X, noise, folds)
+    assert alpha == 10.0 and np.abs(w).max() < 0.05
+    w2, b2, alpha2 = fit_linear_cv(1000 * X, noise, folds)
+    assert alpha2 == alpha and np.allclose(predict(1000 * X, w2, b2), predict(X, w, b))
+    assert sorted(np.concatenate(folds).tolist()) == list(range(120))
+
+
+def test_train_cv_chooses_on_the_training_split_only():
+    """--train-cv: σ and the stopping step are the argmin of the validation MSE averaged over the folds,
+    the final network is trained on every training sample for that many steps, and nothing moves when
+    the test split's targets are scrambled."""
+    from neurokit.experiments.regression import DEFAULTS, evaluate, load_task
+
+    cfg = dict(DEFAULTS, hidden=8, iterations=40, check_every=10, input_noise=(0.0, 0.3), noise_draws=4,
+               train_cv=3, readout_cv=3)
+    xtr, ytr, xte, yte = load_task("sine", 0, 60)
+    row = evaluate("sine", "ttfs", "population", 0, cfg, (xtr, ytr, xte, yte), energy=False)
+    curves = row["train_cv"]["validation_mse_per_check"]
+    assert set(curves) == {"0.0", "0.3"} and all(len(c) == 5 for c in curves.values())  # steps 0, 10, …, 40
+    best = min(curves, key=lambda s: min(curves[s]))
+    assert row["input_noise"] == float(best)
+    assert row["train_cv"]["steps"] == 10 * int(np.argmin(curves[best]))
+    assert row["train_cv"]["folds"] == 3 and row["readout_cv"]["alpha"] in (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
+    assert -1 < row["readout_cv"]["r2_least_squares"] <= 1
+    scrambled = evaluate("sine", "ttfs", "population", 0, cfg, (xtr, ytr, xte, 1 - yte[::-1]), energy=False)
+    for key in ("input_noise", "train_cv", "readout"):
+        assert scrambled[key] == row[key]
+
+
+@pytest.mark.parametrize("flag", ["--train-cv", "--readout-cv"])
+@pytest.mark.parametrize("value, message", [("1", "must be 0 (off) or from 2 to 20"), ("21", "must be 0 (off) or from 2 to 20"),
+                                            ("x", "invalid int value")])
+def test_cv_flags_bad_values(tmp_path: Path, flag, value, message):
+    exe = Path(sys.executable).with_name("neurokit")
+    proc = subprocess.run([str(exe), "experiment", "regression", "--task", "sine", flag, value,
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cv_flags_need_one_training_sample_per_fold(tmp_path: Path):
+    exe = Path(sys.executable).with_name("neurokit")
+    proc = subprocess.run([str(exe), "experiment", "regression", "--task", "sine", "--samples", "10", "--readout-cv", "9",
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "needs at least one per fold" in proc.stderr and "Traceback" not in proc.stderr

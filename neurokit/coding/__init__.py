@@ -4,6 +4,7 @@ neurokit.data.encode."""
 from neurokit.coding.decoders import (
     LinearReadout,
     fit_linear,
+    fit_linear_cv,
     first_spike_times,
     membrane_at_end,
     population_vote,
@@ -13,5 +14,5 @@ from neurokit.coding.decoders import (
     sigmoid,
 )
 
-__all__ = ["LinearReadout", "fit_linear", "first_spike_times", "membrane_at_end", "population_vote", "predict",
+__all__ = ["LinearReadout", "fit_linear", "fit_linear_cv", "first_spike_times", "membrane_at_end", "population_vote", "predict",
            "rate_features", "response_time", "sigmoid"]

@@ -19,7 +19,8 @@ with an intercept, `fit_linear`):
     population    y = Σ_i w_i · f(V_i(t_end)) + b
 
 `fit_linear` solves min_w,b ‖X·w + b − y‖² + λ‖w‖² (λ = `ridge`, 0 by default: ordinary least
-squares, via numpy.linalg.lstsq, so a constant feature does not break it); `predict` is X·w + b.
+squares, via numpy.linalg.lstsq, so a constant feature does not break it); `fit_linear_cv` picks λ
+by K-fold cross-validation; `predict` is X·w + b.
 """
 from __future__ import annotations
 
@@ -96,6 +97,32 @@ def fit_linear(features: np.ndarray, y: np.ndarray, ridge: float = 0.0) -> tuple
     A = np.hstack([X, np.ones((len(X), 1))])
     sol, *_ = np.linalg.lstsq(A, y, rcond=None)
     return sol[:-1], float(sol[-1])
+
+
+def fit_linear_cv(features: np.ndarray, y: np.ndarray, folds, alphas=(0.0, 1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
+                  ) -> tuple[np.ndarray, float, float]:
+    """Ridge readout with its strength chosen by K-fold cross-validation: λ = α·tr(Xcᵀ·Xc)/f (α times the
+    mean eigenvalue of the centred features' scatter, so α is free of the features' scale), the α of
+    `alphas` with the lowest held-out squared error summed over `folds` (index arrays partitioning the
+    rows), then refitted on all rows. Returns (w, b, α)."""
+    X = np.asarray(features, dtype=np.float64)
+    X = X[:, None] if X.ndim == 1 else X
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+
+    def fit(rows, alpha):
+        Xc = X[rows] - X[rows].mean(axis=0)
+        return fit_linear(X[rows], y[rows], ridge=alpha * np.trace(Xc.T @ Xc) / X.shape[1])
+
+    def cv_error(alpha):
+        err = 0.0
+        for held in folds:
+            rows = np.setdiff1d(np.arange(len(y)), held)
+            w, b = fit(rows, alpha)
+            err += float(np.sum((predict(X[held], w, b) - y[held]) ** 2))
+        return err
+
+    alpha = min(alphas, key=cv_error)  # the first (weakest) on ties
+    return (*fit(np.arange(len(y)), alpha), float(alpha))
 
 
 def predict(features: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:

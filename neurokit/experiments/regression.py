@@ -10,10 +10,12 @@ gaussian) and each decoder (rate, first_spike, membrane, population):
    v[t] = v[t-1]·(1−δv) + u[t] + bias, spike when v > v_th then v ← 0), the spike's gradient
    a fast sigmoid (surrogate), Adam, on the decoder's own loss (MSE of the decoded value), early
    stopping on a fifth of the training split; for small data sets, optionally input noise (σ chosen
-   on that fifth) and a moving average of the weights;
+   on that fifth, or with `train_cv` σ and the stopping step by K-fold CV and a retraining on the
+   whole training split) and a moving average of the weights (neurokit.experiments.regression_training);
 3. write the weights into the IR (float, `sign: mixed`) and deploy on the engine in fixed point
    (8-bit weight mantissas per target population, chosen by neurokit.quant);
-4. refit the decoder's linear readout in closed form (neurokit.coding.fit_linear) on the deployed
+4. refit the decoder's linear readout in closed form (neurokit.coding.fit_linear; with `readout_cv`
+   a ridge whose strength is chosen by K-fold CV, fit_linear_cv) on the deployed
    training-set features, and measure on the held-out test split: MSE, R², response time,
    spikes per inference (all populations, input included) and energy per inference on the
    `loihi`, `spinnaker2` and `survey` profiles (neurokit.api.energy; None where a profile leaves
@@ -103,7 +105,7 @@ DEFAULTS = dict(dt_ms=1.0, presentation_ms=64.0, rest_ms=2.0, max_rate_hz=250.0,
                 neurons_per_value=10, sigma=0.08, hidden=64, v_th=1.0, hidden_tau_syn_ms=4.0,
                 hidden_tau_m_ms=8.0, out_tau_syn_ms=4.0, out_tau_m_ms=8.0, li_tau_syn_ms=4.0, li_tau_m_ms=64.0,
                 rate_outputs=8, population_outputs=8, answer_ms=18.0, late_weight=1.0, bernoulli_draws=16, check_every=20, first_spike_beta=12.0, iterations=300, lr=0.01, batch=128,
-                input_noise=(0.0,), noise_draws=16, ema=0.0)
+                input_noise=(0.0,), noise_draws=16, ema=0.0, train_cv=0, readout_cv=0)
 
 
 def out_size(decoder: str, cfg: dict) -> int:
@@ -162,116 +164,6 @@ def _list(b, n):
     return [0.0] * n if b is None else [float(x) for x in np.asarray(b).reshape(-1)]
 
 
-# -- the PyTorch twin of the IR's float dynamics -------------------------------------------------
-def _torch_model(net, decoder: str, cfg: dict = DEFAULTS):
-    import torch
-
-    from neurokit.surrogate import cuba, delayed
-
-    hid, out = net.population("hid").neuron, net.population("out").neuron
-    dt = net.dt_ms
-    W = net.weight_matrices()
-    P = net.steps_per_sample
-
-    class Twin(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.w1 = torch.nn.Parameter(torch.tensor(W["inp->hid"], dtype=torch.float32))
-            self.w2 = torch.nn.Parameter(torch.tensor(W["hid->out"], dtype=torch.float32))
-            self.b1 = torch.nn.Parameter(torch.tensor(np.asarray(hid.bias, float), dtype=torch.float32))
-            self.b2 = torch.nn.Parameter(torch.tensor(np.asarray(out.bias, float), dtype=torch.float32))
-            n_out = self.w2.shape[0]
-            self.ro_w = torch.nn.Parameter(torch.full((n_out,), 1.0 / n_out))
-            self.ro_b = torch.nn.Parameter(torch.zeros(()))
-
-        def forward(self, s_in):
-            """s_in float [B, n_in, P] → (hidden spikes, out spikes or None, out v)."""
-            s_h, _ = cuba(torch.einsum("hi,bit->bht", self.w1, delayed(s_in)), hid, self.b1, dt, True)
-            # first spike: the output's v up to its first spike is the v of a neuron that never resets,
-            # so it runs without reset and the decoder reads the crossing of v_th (below)
-            s_o, v_o = cuba(torch.einsum("oh,bht->bot", self.w2, delayed(s_h)), out, self.b2, dt,
-                            out.spiking and decoder != "first_spike")
-            return s_h, s_o, v_o
-
-        def decode(self, s_o, v_o):
-            if decoder == "membrane":
-                f = v_o[:, :, -1]
-            elif decoder == "population":
-                f = torch.sigmoid(v_o[:, :, -1])
-            elif decoder == "rate":
-                f = s_o.sum(2) / P
-            else:  # expected first-crossing time, in windows: Σ_t Π_{t'≤t} (1 − σ(β·(v_t' − v_th)))
-                # (exactly the first spike's step as β → ∞; `first_spike_beta` per volt gives the gradient a slope)
-                still_silent = torch.cumprod(1 - torch.sigmoid(cfg["first_spike_beta"] * (v_o - out.v_th)), 2)
-                f = still_silent.sum(2) / P
-            return f @ self.ro_w + self.ro_b
-
-    return Twin()
-
-
-def train_network(net, decoder: str, spikes: np.ndarray, y: np.ndarray, cfg: dict, seed: int):
-    """Adam on the decoder's MSE through the twin; returns (the network with the trained weights, the
-    training losses, the lowest validation MSE)."""
-    import copy
-
-    import torch
-
-    torch.set_num_threads(1)  # the loops are small: one thread is 20x faster than two here
-    torch.manual_seed(seed)
-    model = _torch_model(net, decoder, cfg)
-    # an li output integrates its input over ~1/δv steps: its weights and bias take steps δv times
-    # smaller, or V(t_end) runs away by tens of volts per step and the sigmoid votes saturate
-    dv = net.population("out").neuron.voltage_decay_per_step(net.dt_ms)
-    slow = dv if not net.population("out").neuron.spiking else 1.0
-    rest = [p for n, p in model.named_parameters() if n not in ("w2", "b2")]
-    opt = torch.optim.Adam([{"params": rest}, {"params": [model.w2, model.b2], "lr": cfg["lr"] * slow}], lr=cfg["lr"])
-    draws = [torch.tensor(d, dtype=torch.float32) for d in (spikes if isinstance(spikes, list) else [spikes])]
-    X = draws[0]
-    Y = torch.tensor(y, dtype=torch.float32)
-    rng = np.random.default_rng(seed)
-    # early stopping: a fifth of the training split is held out (never the test split); the weights
-    # with the lowest validation MSE, checked every `check_every` steps, are the ones kept
-    order = rng.permutation(len(X))
-    n_val = max(1, len(X) // 5)
-    val, fit = torch.as_tensor(order[:n_val]), order[n_val:]
-    # with `ema` d > 0, the weights checked and kept are an exponential moving average of Adam's,
-    # θ̄ ← d·θ̄ + (1 − d)·θ (a window of ~1/(1 − d) steps): on a small data set one step's weights
-    # carry the noise of the last batches, their average less
-    d = cfg["ema"]
-    avg = copy.deepcopy(model) if d else model
-    best, best_loss, losses, val_losses = None, np.inf, [], []
-    for it in range(cfg["iterations"] + 1):
-        if it % cfg["check_every"] == 0 or it == cfg["iterations"]:
-            with torch.no_grad():
-                _, s_o, v_o = avg(X[val])
-                vl = float(torch.mean((avg.decode(s_o, v_o) - Y[val]) ** 2))
-            val_losses.append(vl)
-            if vl < best_loss:
-                best_loss, best = vl, {k: v.detach().clone() for k, v in avg.state_dict().items()}
-        if it == cfg["iterations"]:
-            break
-        idx = torch.as_tensor(rng.choice(fit, min(cfg["batch"], len(fit)), replace=False))
-        s_h, s_o, v_o = model(draws[it % len(draws)][idx])  # Bernoulli: a fresh draw of the input each step
-        loss = torch.mean((model.decode(s_o, v_o) - Y[idx]) ** 2)
-        if decoder == "first_spike":  # the answer must come early: first spikes after `answer_ms` cost
-            still_silent = torch.cumprod(1 - torch.sigmoid(cfg["first_spike_beta"] * (v_o - net.population("out").neuron.v_th)), 2)
-            late = still_silent[:, :, net.steps(cfg["answer_ms"]):].sum(2) / net.steps_per_sample
-            loss = loss + cfg["late_weight"] * late.mean()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if d:
-            with torch.no_grad():
-                for pa, pm in zip(avg.parameters(), model.parameters()):
-                    pa.mul_(d).add_(pm, alpha=1 - d)
-        losses.append(float(loss.detach()))
-    model.load_state_dict(best)
-    trained = build_network(net.metadata["encoder"], decoder, net.metadata["n_values"], cfg,
-                            model.w1.detach().numpy(), model.b1.detach().numpy(),
-                            model.w2.detach().numpy(), model.b2.detach().numpy())
-    return trained, losses, best_loss
-
-
 # -- deployment, decoding, measurement -----------------------------------------------------------
 def deployed_run(net, x: np.ndarray, seed: int):
     from neurokit.data import Samples
@@ -305,8 +197,9 @@ def features(decoder: str, res, net) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=None, energy: bool = True) -> dict:
-    from neurokit.coding import fit_linear, predict, response_time
+    from neurokit.coding import fit_linear, fit_linear_cv, predict, response_time
     from neurokit.data.encode import input_spikes
+    from neurokit.experiments.regression_training import cross_validated_training, kfold, train_network
 
     t0 = time.perf_counter()
     xtr, ytr, xte, yte = data or load_task(task, seed)
@@ -314,21 +207,32 @@ def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=N
     net = net.model_copy(update={"metadata": {"encoder": encoder, "n_values": int(xtr.shape[1])}})
     # input noise: train on copies x + N(0, σ²) (clipped to [0, 1]), which penalises the slope of the
     # learned function (Bishop 1995: training with noise ≈ Tikhonov); with several candidate σ, the one
-    # whose network has the lowest validation MSE (the training split's held-out fifth) is kept
-    trials = []
-    for sigma in cfg["input_noise"]:
+    # whose network has the lowest validation MSE (the training split's held-out fifth, or K folds) is kept
+    def inputs(sigma):
         draws = cfg["bernoulli_draws"] if encoder == "bernoulli" else cfg["noise_draws"] if sigma else 1
         xs = [xtr] + [np.clip(xtr + np.random.default_rng([seed, 17, k]).normal(0, sigma, xtr.shape), 0, 1)
                       for k in range(1, draws)]  # the first draw (also the validation input) is clean
-        spikes = [np.asarray(input_spikes(net, xk, seed * 1000 + 1 + k if k else seed, "float")[0:len(xtr)],
-                             dtype=np.float32) for k, xk in enumerate(xs)]
-        trials.append((*train_network(net, decoder, spikes, ytr, cfg, seed), sigma))
-    trained, losses, _, sigma = min(trials, key=lambda t: t[2])
+        return [np.asarray(input_spikes(net, xk, seed * 1000 + 1 + k if k else seed, "float")[0:len(xtr)],
+                           dtype=np.float32) for k, xk in enumerate(xs)]
+
+    if cfg["train_cv"]:  # like the ANN's L2: σ and the stopping step by K-fold CV, then all the training split
+        folds = kfold(len(ytr), cfg["train_cv"], seed)
+        trained, losses, curves, sigma, cv_steps = cross_validated_training(net, decoder, inputs, ytr, cfg, seed, folds)
+        validation = {str(s): round(min(c), 6) for s, c in curves.items()}
+    else:
+        trials = [(*train_network(net, decoder, inputs(s), ytr, cfg, seed)[:3], s) for s in cfg["input_noise"]]
+        trained, losses, _, sigma = min(trials, key=lambda t: t[2])
+        validation = {str(t[3]): round(t[2], 6) for t in trials}
     train_s = time.perf_counter() - t0
     rtr, rte = deployed_run(trained, xtr, seed), deployed_run(trained, xte, seed + 1000)
     ftr, _ = features(decoder, rtr, trained)
     fte, steps = features(decoder, rte, trained)
+    # the readout: least squares, or (readout_cv K) a ridge whose strength is chosen by K-fold CV on the
+    # deployed training features, as the ANN's L2 is
     w, b = fit_linear(ftr, ytr, ridge=1e-6)
+    if cfg["readout_cv"]:
+        ls = predict(fte, w, b)  # kept for the record: the least-squares readout of the same network
+        w, b, alpha = fit_linear_cv(ftr, ytr, kfold(len(ytr), cfg["readout_cv"], seed))
     yhat = predict(fte, w, b)
     mse = float(np.mean((yhat - yte) ** 2))
     r2 = float(1 - np.sum((yhat - yte) ** 2) / np.sum((yte - yte.mean()) ** 2))
@@ -348,7 +252,12 @@ def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=N
            "train_loss_end": round(float(np.mean(losses[-20:])), 6), "readout": {"w": np.round(w, 6).tolist(), "b": round(b, 6)},
            "training": "trained (surrogate-gradient BPTT through the IR's float dynamics, Adam)",
            "n_train": len(ytr), "n_test": len(yte), "input_noise": sigma,
-           "validation_mse": {str(t[3]): round(t[2], 6) for t in trials}}
+           "validation_mse": validation}
+    if cfg["train_cv"]:
+        row["train_cv"] = {"folds": cfg["train_cv"], "steps": cv_steps, "validation_mse_per_check": curves}
+    if cfg["readout_cv"]:
+        row["readout_cv"] = {"folds": cfg["readout_cv"], "alpha": alpha, "mse_least_squares": round(float(np.mean((ls - yte) ** 2)), 6),
+                             "r2_least_squares": round(float(1 - np.sum((ls - yte) ** 2) / np.sum((yte - yte.mean()) ** 2)), 4)}
     if energy:
         row["joules"] = energy_per_inference(trained, xte, seed + 1000)
     row["wall_s"] = round(time.perf_counter() - t0, 1)
@@ -397,6 +306,10 @@ def _mean(rows: list[dict], keys) -> dict:
     out["seeds"] = [r["seed"] for r in rows]
     out.pop("seed", None)
     out.pop("readout", None)
+    for k in ("train_cv", "readout_cv"):  # per seed only; the mean of the least-squares R² for comparison
+        out.pop(k, None)
+    if "readout_cv" in rows[0]:
+        out["r2_least_squares"] = float(np.mean([r["readout_cv"]["r2_least_squares"] for r in rows]))
     if len(rows) > 1:
         out["mse_std"] = float(np.std([r["mse"] for r in rows]))
         out["r2_std"] = float(np.std([r["r2"] for r in rows]))
@@ -482,6 +395,12 @@ def register(sub) -> None:
                         "with several, the one with the lowest validation MSE (training split) is kept (default: 0)")
     p.add_argument("--ema", type=float, default=DEFAULTS["ema"],
                    help="keep the moving average θ̄ ← d·θ̄ + (1 − d)·θ of the weights, d in [0, 1) (default: 0, off)")
+    p.add_argument("--train-cv", type=int, default=0, metavar="K",
+                   help="choose the --input-noise σ and the early-stopping step by K-fold cross-validation on the "
+                        "training split, then train on all of it; K from 2 to 20 (default: 0, off: one held-out fifth)")
+    p.add_argument("--readout-cv", type=int, default=0, metavar="K",
+                   help="fit the readout as a ridge whose strength is chosen by K-fold cross-validation on the deployed "
+                        "training features; K from 2 to 20 (default: 0, off: least squares)")
     p.add_argument("--samples", type=count, default=None, help="samples of the task (train + test; default: task's own)")
     p.add_argument("--no-energy", action="store_true", help="skip the energy estimates")
     p.add_argument("--out", required=True, help="directory for regression.json and regression.png")
@@ -501,8 +420,15 @@ def run(args, out) -> int:
         raise DataError(f"--input-noise: each σ must be in [0, 1] (inputs are scaled to [0, 1]), got {list(args.input_noise)}")
     if not 0 <= args.ema < 1:
         raise DataError(f"--ema must be in [0, 1), got {args.ema}")
+    for flag, k in (("--train-cv", args.train_cv), ("--readout-cv", args.readout_cv)):
+        if k and not 2 <= k <= 20:
+            raise DataError(f"{flag} must be 0 (off) or from 2 to 20, got {k}")
+        if k and args.samples is not None and round(0.8 * args.samples) < k:
+            raise DataError(f"{flag} {k}: the training split of --samples {args.samples} "
+                            f"({round(0.8 * args.samples)} samples) needs at least one per fold")
     cfg = dict(DEFAULTS, hidden=args.hidden, iterations=args.iterations, presentation_ms=args.presentation_ms,
-               input_noise=tuple(args.input_noise), ema=args.ema)
+               input_noise=tuple(args.input_noise), ema=args.ema,
+               train_cv=args.train_cv, readout_cv=args.readout_cv)
     t0 = time.perf_counter()
     results = regression(args.task, list(args.encoders), list(args.decoders), seeds, cfg,
                          energy=not args.no_energy, progress=True, n=args.samples)
