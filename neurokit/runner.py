@@ -193,6 +193,17 @@ _RECORDING: contextvars.ContextVar[Recording | None] = contextvars.ContextVar("n
 
 
 @contextlib.contextmanager
+def not_recording():
+    """Runs in the block record nothing, even inside `recording` (neurokit.re_present's second
+    runs of part of the samples: the recording keeps the run of all of them)."""
+    token = _RECORDING.set(None)
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)
+
+
+@contextlib.contextmanager
 def recording(record: Record):
     """Make every `simulate` in the block record `record` (for code that simulates deep inside,
     such as neurokit.training.evaluate); the block's Recording holds the last run's result.

@@ -111,7 +111,7 @@ def re_presentations(net: Network, pop: str, samples: Samples, seed: int):
     if enc.kind not in ("poisson", "bernoulli"):
         raise SpecError([f"readout.re_present: learning shows samples again with freshly drawn Poisson or Bernoulli "
                          f"spikes; the {enc.kind!r} encoder is not drawn"])
-    return RePresentations(pop, rp.min_spikes, rp.max_presentations, rp.rate_step_hz, net, samples.flat, seed)
+    return RePresentations(pop, rp, net, samples.flat, seed)
 
 
 def _learned_network(net, params, result, readout: Readout, samples, seed) -> Network:
@@ -198,6 +198,5 @@ def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *
         if pred is not None and label in index and pred in index:
             confusion[index[label], index[pred]] += 1
     correct = sum(int(p == label) for p, label in zip(preds, samples.labels.tolist()))
-    spikes = {k: n + shown.earlier_spikes[k] for k, n in result.spike_counts.items()}
     return Evaluation(correct / len(samples), confusion.tolist(), preds.count(None), preds, result,
-                      float(shown.presentations.mean()), spikes)
+                      float(shown.presentations.mean()), shown.spike_counts)

@@ -110,3 +110,19 @@ def test_training_shows_quiet_samples_again_only_when_asked():
     assert shown[False].max() == 1
     assert quiet.any() and np.all(shown[True][quiet] == 3)  # shown until it answers or runs out
     assert shown[True].min() == 1 or not (~quiet).any()
+
+
+def test_probes_record_the_run_of_every_sample_not_a_re_run(trained):
+    """Inside `recording`, the second runs of the quiet samples record nothing: the probes keep
+    the first presentation of every sample (a re-run would have replaced them with a subset)."""
+    from neurokit.probes import Record
+    from neurokit.runner import recording
+
+    samples = api.dataset("digits", "test", samples=10, classes=CLASSES, seed=1)
+    with recording(Record(what=("spikes",), samples=(0, 9))) as rec:
+        ev = api.evaluate(_re_presenting(trained, min_spikes=10**6, max_presentations=2), samples,
+                          backend="engine", progress=False)
+    assert ev.presentations == 2.0                        # every sample was shown again
+    first = api.run(trained, samples, backend="engine", seed=0, rasters=True)
+    assert list(rec.result.recorded["samples"]) == [0, 9]
+    assert np.array_equal(rec.result.recorded["exc/spikes"], first.rasters["exc"][[0, 9]])

@@ -8,7 +8,7 @@ import numpy as np
 
 from neurokit import memory
 from neurokit.errors import DataError
-from neurokit.ir import Network
+from neurokit.ir import Network, RePresent
 
 
 def spike_probability(x: np.ndarray, kind: str, max_rate_hz: float, dt_ms: float) -> np.ndarray:
@@ -82,9 +82,7 @@ class RePresentations:
     generator seeded [seed, s, k], so every backend draws the same spikes whatever ran before."""
 
     readout: str                 # the population whose spikes are counted
-    min_spikes: int
-    max_presentations: int
-    rate_step_hz: float
+    rule: RePresent              # net.readout.re_present
     net: Network
     flat: np.ndarray             # the samples' values [n, inputs]
     seed: int
@@ -92,7 +90,7 @@ class RePresentations:
     def again(self, s: int, k: int) -> np.ndarray:
         """bool [1, inputs, steps_per_sample]: presentation k of sample s."""
         enc = self.net.input_population.encoder
-        p = spike_probability(self.flat[s:s + 1], enc.kind, enc.max_rate_hz + k * self.rate_step_hz, self.net.dt_ms)
+        p = spike_probability(self.flat[s:s + 1], enc.kind, self.rule.rate_hz(enc.max_rate_hz, k), self.net.dt_ms)
         spikes = np.zeros((1, self.net.input_population.size, self.net.steps_per_sample), bool)
         _kernels()[0](spikes, np.zeros(p.shape, np.int64), p, np.random.default_rng([self.seed, s, k]),
                       self.net.presentation_steps)

@@ -34,6 +34,10 @@ class RePresent(IRModel):
     while_learning: bool = Field(False, description="show quiet training samples again too (Diehl & Cook do; "
                                                     "measured at 1,600 neurons: no gain, and training slower)")
 
+    def rate_hz(self, base_hz: float, k: int) -> float:
+        """The input's max_rate_hz at presentation k (0: the first, at the encoder's own rate)."""
+        return base_hz + k * self.rate_step_hz
+
 
 class Readout(IRModel):
     """How a run becomes an answer; `classes` (set by training) lists the classes it knows.

@@ -126,7 +126,7 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
     """Train online: like the Lava backend's learning run, step for step (`gates`: the class
     gate per sample, `teach`: the teacher's bias mantissas per sample, `bounds`: label -> (lo, hi)
     weight mantissas [post, pre] that each weight is clipped to at every sample's start, `re_present`:
-    a Repeats, samples the readout answers too quietly shown again, learning on). Returns counts
+    RePresentations, samples the readout answers too quietly shown again, learning on). Returns counts
     (of each sample's last presentation), rasters, the learned weights [post, pre] of the plastic
     connection, θ, and the presentations of each sample."""
     from neurokit.backends.lava.compat import install
@@ -203,17 +203,16 @@ def run_learning(params: CompiledParams, inputs, *, gates: dict | None = None, t
     else:  # one sample per call: whether it is shown again depends on its answer
         readout, t0 = L.population(re_present.readout), 0
         for a in range(n):
-            g0 = 1 if a else 0
-            lists, rows = drawn(a, a + 1), [a - g0, a]
-            for k in range(re_present.max_presentations):
+            lists, rows = drawn(a, a + 1), ([a - 1, a] if a else [a])
+            for k in range(re_present.rule.max_presentations):
                 if k:  # the same sample again, faster; counts of the last presentation
-                    lists, rows, g0 = _lists(re_present.again(a, k), P), [a, a], 1
+                    lists, rows = _lists(re_present.again(a, k), P), [a, a]
                     counts[a] = 0
                     raster[a:a + 1] = False
-                run(lists, 1, t0, rows[-1 - g0:], g0, counts[a:a + 1], raster[a:a + 1])
+                run(lists, 1, t0, rows, len(rows) - 1, counts[a:a + 1], raster[a:a + 1])
                 t0 += P
                 shown[a] = k + 1
-                if counts[a, readout].sum() >= re_present.min_spikes:
+                if counts[a, readout].sum() >= re_present.rule.min_spikes:
                     break
             if on_progress:
                 on_progress(a + 1)

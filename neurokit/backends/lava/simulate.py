@@ -74,7 +74,7 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
                         if row >= 0:
                             kept_spikes[name][row] = s[i]
         for i in range(n if rp is not None else 0):  # one sample at a time, shown until it answers
-            for k in range(rp.max_presentations):
+            for k in range(rp.rule.max_presentations):
                 if k == 0:
                     _write_gates(lava_net, gates, teach, i)
                 if i or k:
@@ -87,7 +87,7 @@ def _run_network(job: dict, report, monitor, record, tmp: str) -> dict:
                     if rasters is not None:
                         rasters[name][i] = s[0]
                 shown[i] = k + 1
-                if counts[rp.readout][i].sum() >= rp.min_spikes:
+                if counts[rp.readout][i].sum() >= rp.rule.min_spikes:
                     break
             report(i + 1)
         weights = {label: d.weights.get().copy() for label, (d, _) in lava_net.learning.items()}
