@@ -197,6 +197,8 @@ def features(decoder: str, res, net) -> tuple[np.ndarray, np.ndarray]:
 
 
 def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=None, energy: bool = True) -> dict:
+    from sklearn.metrics import mean_squared_error, r2_score
+
     from neurokit.coding import fit_linear, fit_linear_cv, predict, response_time
     from neurokit.data.encode import input_spikes
     from neurokit.experiments.regression_training import cross_validated_training, kfold, train_network
@@ -234,8 +236,7 @@ def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=N
         ls = predict(fte, w, b)  # kept for the record: the least-squares readout of the same network
         w, b, alpha = fit_linear_cv(ftr, ytr, kfold(len(ytr), cfg["readout_cv"], seed))
     yhat = predict(fte, w, b)
-    mse = float(np.mean((yhat - yte) ** 2))
-    r2 = float(1 - np.sum((yhat - yte) ** 2) / np.sum((yte - yte.mean()) ** 2))
+    mse, r2 = float(mean_squared_error(yte, yhat)), float(r2_score(yte, yhat))
     P, dt = trained.steps_per_sample, trained.dt_ms
     out_spikes = rte.counts["out"].sum(1)
     if decoder == "first_spike":
@@ -256,8 +257,9 @@ def evaluate(task: str, encoder: str, decoder: str, seed: int, cfg: dict, data=N
     if cfg["train_cv"]:
         row["train_cv"] = {"folds": cfg["train_cv"], "steps": cv_steps, "validation_mse_per_check": curves}
     if cfg["readout_cv"]:
-        row["readout_cv"] = {"folds": cfg["readout_cv"], "alpha": alpha, "mse_least_squares": round(float(np.mean((ls - yte) ** 2)), 6),
-                             "r2_least_squares": round(float(1 - np.sum((ls - yte) ** 2) / np.sum((yte - yte.mean()) ** 2)), 4)}
+        row["readout_cv"] = {"folds": cfg["readout_cv"], "alpha": alpha,
+                             "mse_least_squares": round(float(mean_squared_error(yte, ls)), 6),
+                             "r2_least_squares": round(float(r2_score(yte, ls)), 4)}
     if energy:
         row["joules"] = energy_per_inference(trained, xte, seed + 1000)
     row["wall_s"] = round(time.perf_counter() - t0, 1)
