@@ -24,14 +24,15 @@ from neurokit.training import class_gates
 MIN_STEPS = 1000
 
 
-def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 0.0, teacher: float = 0.0) -> dict:
+def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 0.0, teacher: float = 0.0,
+                          ltd_scale: float = 1.0) -> dict:
     """w_decay < 0: its magnitude, labelled group only (w_decay_labelled_only)."""
     rng = np.random.default_rng(seed)
     conn = {"name": "plastic", "source": "inp", "target": "out", "kind": "dense",
             "init": {"kind": "uniform", "low": 0.2, "high": 1.0},
             "learning": {"kind": kind, "a_pre": 0.05, "a_post": -0.04, "tau_pre_ms": int(rng.integers(5, 20)),
                          "tau_post_ms": int(rng.integers(5, 20)), "w_max": 1.5, "w_decay": abs(w_decay),
-                         "w_decay_labelled_only": w_decay < 0, "teacher": teacher}}
+                         "w_decay_labelled_only": w_decay < 0, "teacher": teacher, "ltd_scale": ltd_scale}}
     if pruning:
         conn["pruning"] = {"tau_prun_ms": 181.0, "k_p": 1.0}  # reachable in both precisions
     return {"schema_version": 1, "name": f"plastic{seed}", "seed": seed, "populations": [
@@ -111,6 +112,27 @@ def test_taught_networks_learn_identically(precision):
         labelled = np.array([raster[i, 2 * c:2 * c + 2].sum() for i, c in enumerate(samples.labels)])
         share.append(labelled.sum() / raster.sum())
     assert share[1] > share[0] + 0.05, share
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+def test_scaled_all_ltd_learns_identically(precision):
+    """ltd_scale (the other groups' mode register at g − s·g) gives the same spikes, weights and θ
+    on both backends, taught; and the weights differ from those of the full all-LTD."""
+    from neurokit.data import Samples
+
+    rng = np.random.default_rng(11)
+    samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
+    learned = []
+    for scale in (0.25, 1.0):
+        net = network_from_dict(small_plastic_network(7, "stdp_all_ltd", False, 2**-6, 0.6, ltd_scale=scale))
+        if scale != 1.0:
+            learned.append(compare(net, samples, precision).weights["plastic"])
+        else:
+            params = compile_params(net, precision)
+            learned.append(execute(params, encode_rate(net, samples.flat, 3), backend="engine", learn=True,
+                                   gates=class_gates(net, params, samples.labels, [0, 1, 2]), rng_seed=3,
+                                   progress=False).weights["plastic"])
+    assert not np.array_equal(np.asarray(learned[0], float), np.asarray(learned[1], float))
 
 
 @pytest.mark.parametrize("precision", ["fixed", "float"])

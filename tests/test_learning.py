@@ -13,20 +13,20 @@ RULE = {"a_pre": 0.05, "a_post": -0.04, "tau_pre_ms": 10, "tau_post_ms": 8, "w_m
 STEPS = 40
 
 
-def pair_network(kind: str):
+def pair_network(kind: str, **rule):
     """Input 0 is the plastic synapse's pre neuron; input 1 drives the post neuron to fire."""
     return network_from_dict({"schema_version": 1, "name": "pair", "populations": [
         {"name": "inp", "size": 2, "encoder": {"kind": "bernoulli", "max_rate_hz": 10, "presentation_ms": STEPS}},
         {"name": "post", "size": 1, "neuron": {"kind": "lif", "tau_m_ms": 1, "v_th": 1}}],
         "connections": [
             {"name": "plastic", "source": "inp", "target": "post", "kind": "dense", "weights": [[0.5, 0.0]],
-             "learning": {"kind": kind, **RULE}},
+             "learning": {"kind": kind, **RULE, **rule}},
             {"name": "drive", "source": "inp", "target": "post", "kind": "dense", "weights": [[0.0, 5.0]]}]})
 
 
-def run_pairs(kind: str, precision: str, dts: list[int], gate_on: bool = True):
+def run_pairs(kind: str, precision: str, dts: list[int], gate_on: bool = True, **rule):
     """One sample per Δt: pre spike at step 15, post spike at 15 + Δt. Returns Δw (IR units)."""
-    net = pair_network(kind)
+    net = pair_network(kind, **rule)
     params = compile_params(net, precision)
     x = np.zeros((len(dts), 2, STEPS), bool)
     for i, dt in enumerate(dts):
@@ -69,6 +69,30 @@ def test_pairs_match_the_reference(kind, gate_on, potentiates, precision):
         assert dw == pytest.approx(expected, rel=1e-6)
     else:
         assert np.all(np.abs(dw - expected) <= 1.01 * LSB)  # stochastic rounding to 8 bits
+
+
+@pytest.mark.parametrize("precision", ["fixed", "float"])
+@pytest.mark.parametrize("scale", [0.0, 0.25])
+def test_ltd_scale_scales_the_other_groups_all_ltd_only(scale, precision):
+    """ltd_scale s: a neuron outside the labelled group depresses pre-before-post pairs by s times
+    the full all-LTD; the labelled group's STDP and the post-before-pre depression are unchanged."""
+    _, full = run_pairs("stdp_all_ltd", precision, DTS, gate_on=False)
+    _, scaled = run_pairs("stdp_all_ltd", precision, DTS, gate_on=False, ltd_scale=scale)
+    _, labelled = run_pairs("stdp_all_ltd", precision, DTS, gate_on=True, ltd_scale=scale)
+    _, stdp = run_pairs("stdp_all_ltd", precision, DTS, gate_on=True)
+    tol = 1e-9 if precision == "float" else 1.01 * LSB
+    assert np.all(np.abs(scaled[:2] - scale * full[:2]) <= tol) and np.all(full[:2] < -2 * LSB)
+    assert np.abs(scaled[2] - full[2]) <= tol and np.all(np.abs(labelled - stdp) <= tol)
+
+
+def test_ltd_scale_is_refused_where_it_cannot_be_held():
+    with pytest.raises(QuantizationError, match="ltd_scale: 0.3 is not a multiple of 1/8"):
+        microcode(LearningRule(kind="stdp_all_ltd", ltd_scale=0.3, **RULE), "fixed", 255, 1.0, "connections[S1].learning")
+    assert microcode(LearningRule(kind="stdp_all_ltd", ltd_scale=0.3, **RULE), "float", 255, 1.0).gate_off == pytest.approx(0.7)
+    with pytest.raises(ValueError, match="ltd_scale needs kind stdp_all_ltd"):
+        LearningRule(kind="stdp", ltd_scale=0.5, **RULE)
+    with pytest.raises(ValueError, match="cannot go with w_decay_labelled_only"):
+        LearningRule(kind="stdp_all_ltd", ltd_scale=0.5, w_decay=2**-6, w_decay_labelled_only=True, **RULE)
 
 
 def test_amplitudes_split_into_a_literal_and_an_impulse():

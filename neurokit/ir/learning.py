@@ -12,7 +12,7 @@ normalisation, which Diehl & Cook get by rescaling the weights off-chip); with
 `stdp_all_ltd` is the supervised combination: the target population is split into one equal
 group per class; while a sample of class c is shown, synapses into group c learn by STDP and
 synapses into every other neuron learn by all-LTD (a silent neuron has no post spikes, so only
-neurons that fire change). With `teacher` = f > 0 the host also writes, before each training
+neurons that fire change); `ltd_scale` s scales that all-LTD: Δw = −s·A_pre·exp(−Δt/τ_pre). With `teacher` = f > 0 the host also writes, before each training
 sample, a bias into the neurons of the sample's class group that alone would hold their voltage
 at f·v_th (b = f·v_th·δv, δv the voltage decay per step): they reach threshold first, so their
 inhibition keeps the other groups (and their all-LTD) quiet, while within the group the input
@@ -43,6 +43,10 @@ class LearningRule(IRModel):
                                                         "of its spikes (Δw = −λ·w); 0: off")
     w_decay_labelled_only: bool = Field(False, description="stdp_all_ltd: only neurons of the sample's class "
                                                            "group decay (the class gate multiplies the product)")
+    ltd_scale: float = Field(1.0, ge=0, le=1, description="stdp_all_ltd: the all-LTD amplitude (neurons outside the "
+                                                         "labelled group) as a fraction of a_pre; fixed point: a "
+                                                         "multiple of 1/8 (0: the other groups do not learn "
+                                                         "pre-before-post pairs)")
     teacher: float = Field(0.0, ge=0, lt=1, description="stdp_all_ltd: while learning, the sample's class group "
                                                         "gets a bias that alone holds v at this fraction of v_th "
                                                         "(a teacher signal; 0: off)")
@@ -51,6 +55,15 @@ class LearningRule(IRModel):
     def _teacher(self):
         if self.teacher and self.kind != "stdp_all_ltd":
             raise ValueError("teacher needs kind stdp_all_ltd (the class groups say whom to teach)")
+        return self
+
+    @model_validator(mode="after")
+    def _ltd_scale(self):
+        if self.ltd_scale != 1 and self.kind != "stdp_all_ltd":
+            raise ValueError("ltd_scale needs kind stdp_all_ltd (it scales the all-LTD of the other class groups)")
+        if self.ltd_scale != 1 and self.w_decay_labelled_only:
+            raise ValueError("ltd_scale < 1 cannot go with w_decay_labelled_only (both read the class gate: the "
+                             "other groups' gate would no longer keep their weights from decaying)")
         return self
 
     @model_validator(mode="after")

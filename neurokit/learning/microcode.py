@@ -20,7 +20,9 @@ The supervised rule gates potentiation by a per-post-neuron mode register: y2 wi
 and an effectively infinite τ, written once per sample (the class of the sample decides which
 group potentiates). (y2 − g) is +1 or −1 times a power of two: in fixed point the product of
 two 7-bit factors is shifted right by 3 (15-bit accumulator; LAVA_NOTES.md), so fixed uses
-y2 ∈ {16, 0} with g = 8 (±8 >> 3 = ±1) and float uses y2 ∈ {2, 0} with g = 1.
+y2 ∈ {16, 0} with g = 8 (±8 >> 3 = ±1) and float uses y2 ∈ {2, 0} with g = 1. With `ltd_scale`
+s < 1 the other groups' register holds g − s·g instead of 0, so their all-LTD is −s·S_pre·y0·x1
+(fixed point: 8·s must be a whole number, the register an integer).
 
 A pruning timer (neurokit.learning.pruning) adds a tag-counter rule `dt` and one decay product
 to `dw`; without pruning the strings above are unchanged.
@@ -103,6 +105,16 @@ def trace_tau_steps(tau_ms: float, dt_ms: float, what: str) -> int:
     return int(round(steps))
 
 
+def _gate(rule: LearningRule, precision: str, what: str) -> tuple[float, float]:
+    """y2 in the labelled group and elsewhere: (y2 − g) is +g there and −ltd_scale·g here."""
+    on, _, g = GATE[precision]
+    off = g - rule.ltd_scale * g
+    if precision == "fixed" and off != int(off):
+        raise QuantizationError(f"{what}.ltd_scale: {rule.ltd_scale:g} is not a multiple of 1/{g} in fixed point "
+                                f"(the mode register holds integers); use 0, 1/{g}, 2/{g}, … 1")
+    return float(on), float(off)
+
+
 @dataclass(frozen=True)
 class Microcode:
     """Everything Lava's Loihi2FLearningRule needs, and the gate values for y2."""
@@ -162,7 +174,7 @@ def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, wh
         dw = f"{dw} - {literal} * y0 * w * y2"
     elif rule.w_decay > 0:
         dw = f"{dw} - {scale_literal(rule.w_decay, what + '.w_decay')} * y0 * w"
-    gate = GATE[precision][:2] if rule.kind == "stdp_all_ltd" else (0.0, 0.0)
+    gate = _gate(rule, precision, what) if rule.kind == "stdp_all_ltd" else (0.0, 0.0)
     timer = None if pruning is None else design(
         pruning, precision, dt_ms, rule.epoch_steps, what.rsplit(".", 1)[0] + ".pruning")
     if timer is not None:
