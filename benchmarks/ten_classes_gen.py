@@ -22,6 +22,7 @@ p.add_argument("--wd", type=float, default=0.0, help="w_decay")
 p.add_argument("--freeze", action="store_true", help="theta_fixed_after_learning")
 p.add_argument("--wd-labelled", action="store_true", help="w_decay_labelled_only")
 p.add_argument("--teacher", type=float, default=0.0, help="teacher: the labelled group's bias holds v at this × v_th")
+p.add_argument("--ltd-scale", type=float, default=1.0, help="ltd_scale: the other groups' all-LTD as a fraction of a_pre")
 p.add_argument("--name", default=None)
 p.add_argument("--re-present", type=int, default=0, help="readout.re_present.min_spikes (0: none)")
 p.add_argument("--re-present-learning", action="store_true", help="readout.re_present.while_learning")
@@ -32,7 +33,7 @@ ap = a.a if a.ap is None else a.ap
 tt = "null" if a.tt == 0 else f"{a.tt:g}"
 freeze = ", theta_fixed_after_learning: true" if a.freeze else ""
 wd = ((f", w_decay: {a.wd:g}" if a.wd else "") + (", w_decay_labelled_only: true" if a.wd_labelled else "")
-      + (f", teacher: {a.teacher:g}" if a.teacher else ""))
+      + (f", teacher: {a.teacher:g}" if a.teacher else "") + (f", ltd_scale: {a.ltd_scale:g}" if a.ltd_scale != 1 else ""))
 print(f"""{a.header}schema_version: 1
 name: {a.name or f"mnist_10class_{a.n}"}
 dt_ms: 1.0
