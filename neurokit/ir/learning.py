@@ -12,11 +12,12 @@ normalisation, which Diehl & Cook get by rescaling the weights off-chip); with
 `stdp_all_ltd` is the supervised combination: the target population is split into one equal
 group per class; while a sample of class c is shown, synapses into group c learn by STDP and
 synapses into every other neuron learn by all-LTD (a silent neuron has no post spikes, so only
-neurons that fire change); `ltd_scale` s scales that all-LTD: Δw = −s·A_pre·exp(−Δt/τ_pre). With `teacher` = f > 0 the host also writes, before each training
-sample, a bias into the neurons of the sample's class group that alone would hold their voltage
-at f·v_th (b = f·v_th·δv, δv the voltage decay per step): they reach threshold first, so their
-inhibition keeps the other groups (and their all-LTD) quiet, while within the group the input
-still picks the winner.
+neurons that fire change); `ltd_scale` s scales that all-LTD: Δw = −s·A_pre·exp(−Δt/τ_pre).
+With `teacher` = f > 0 the host also writes, before each training sample, a bias into the
+neurons of the sample's class group that alone would hold their voltage at f·v_th
+(b = f·v_th·δv, δv the voltage decay per step): they reach threshold first, so their inhibition
+keeps the other groups (and their all-LTD) quiet, while within the group the input still picks
+the winner.
 
 Pruning ("use it or lose it"): w(t) = w(t_s) · exp(−k_p · ((t − t_s)/τ_prun)²), t_s the last
 spike of the presynaptic neuron.
