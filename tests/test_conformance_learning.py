@@ -122,17 +122,15 @@ def test_scaled_all_ltd_learns_identically(precision):
 
     rng = np.random.default_rng(11)
     samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
-    learned = []
-    for scale in (0.25, 1.0):
-        net = network_from_dict(small_plastic_network(7, "stdp_all_ltd", False, 2**-6, 0.6, ltd_scale=scale))
-        if scale != 1.0:
-            learned.append(compare(net, samples, precision).weights["plastic"])
-        else:
-            params = compile_params(net, precision)
-            learned.append(execute(params, encode_rate(net, samples.flat, 3), backend="engine", learn=True,
-                                   gates=class_gates(net, params, samples.labels, [0, 1, 2]), rng_seed=3,
-                                   progress=False).weights["plastic"])
-    assert not np.array_equal(np.asarray(learned[0], float), np.asarray(learned[1], float))
+    def taught(scale):
+        return network_from_dict(small_plastic_network(7, "stdp_all_ltd", False, 2**-6, 0.6, ltd_scale=scale))
+
+    scaled = compare(taught(0.25), samples, precision).weights["plastic"]
+    net = taught(1.0)
+    params = compile_params(net, precision)
+    full = execute(params, encode_rate(net, samples.flat, 3), backend="engine", learn=True, rng_seed=3, progress=False,
+                   gates=class_gates(net, params, samples.labels, [0, 1, 2])).weights["plastic"]
+    assert not np.array_equal(np.asarray(scaled, float), np.asarray(full, float))
 
 
 @pytest.mark.parametrize("precision", ["fixed", "float"])
