@@ -42,7 +42,7 @@ AMPLITUDE_TOLERANCE = 0.02 # largest relative error of a realised amplitude
 MODE_TAU = 1e12            # "no decay" for the mode register (tau = 0 would zero it)
 SCALE_MANTISSAS = range(1, 8)
 SCALE_EXPONENTS = range(-7, 9)
-GATE = {"fixed": (16, 0, 8), "float": (2, 0, 1)}  # (y2 in labelled group, y2 elsewhere, g)
+GATE = {"fixed": (16, 8), "float": (2, 1)}  # (y2 in the labelled group, g); elsewhere y2 = g − ltd_scale·g
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def trace_tau_steps(tau_ms: float, dt_ms: float, what: str) -> int:
 
 def _gate(rule: LearningRule, precision: str, what: str) -> tuple[float, float]:
     """y2 in the labelled group and elsewhere: (y2 − g) is +g there and −ltd_scale·g here."""
-    on, _, g = GATE[precision]
+    on, g = GATE[precision]
     off = g - rule.ltd_scale * g
     if precision == "fixed" and off != int(off):
         raise QuantizationError(f"{what}.ltd_scale: {rule.ltd_scale:g} is not a multiple of 1/{g} in fixed point "
@@ -160,7 +160,7 @@ def microcode(rule: LearningRule, precision: str, scale: float, dt_ms: float, wh
     elif rule.kind == "all_ltd":
         dw = f"-{pre.literal} * y0 * x1 - {depress}"
     else:
-        on, off, g = GATE[precision]
+        g = GATE[precision][1]
         dw = f"{pre.literal} * y0 * x1 * (y2 - {g}) - {depress}"
     if rule.w_decay_labelled_only:
         per_gate = 0.5 if precision == "fixed" else 2.0  # what y2 (in the labelled group) multiplies by
