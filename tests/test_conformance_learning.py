@@ -46,6 +46,14 @@ def small_plastic_network(seed: int, kind: str, pruning: bool, w_decay: float = 
                          "weight": 1.5}]}
 
 
+def random_samples():
+    """20 random 12-pixel samples of classes 0-2 (the small plastic networks' input)."""
+    from neurokit.data import Samples
+
+    rng = np.random.default_rng(11)
+    return Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
+
+
 def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3, bounds=None, re_present=None):
     params = compile_params(net, precision)
     inputs = encode_rate(net, samples.flat, seed)
@@ -72,11 +80,7 @@ def compare(net, samples, precision: str, classes=(0, 1, 2), seed: int = 3, boun
                                                   ("stdp", True, 2**-7), ("stdp_all_ltd", False, -2**-6)])
 def test_small_networks_learn_identically(kind, pruning, w_decay, precision):
     net = network_from_dict(small_plastic_network(7, kind, pruning, w_decay))
-    rng = np.random.default_rng(11)
-    from neurokit.data import Samples
-
-    samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
-    lava = compare(net, samples, precision)
+    lava = compare(net, random_samples(), precision)
     assert lava.spike_counts["out"] > 20
 
 
@@ -101,10 +105,7 @@ def test_taught_networks_learn_identically(precision):
     """The teacher's bias, written per sample into the labelled group (Lava: bias_mant.set), gives
     the same spikes, weights and θ on both backends; and it does teach: the labelled group's
     share of the spikes grows."""
-    from neurokit.data import Samples
-
-    rng = np.random.default_rng(11)
-    samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
+    samples = random_samples()
     share = []
     for teacher in (0.0, 0.8):
         net = network_from_dict(small_plastic_network(7, "stdp_all_ltd", False, 2**-6, teacher))
@@ -118,10 +119,8 @@ def test_taught_networks_learn_identically(precision):
 def test_scaled_all_ltd_learns_identically(precision):
     """ltd_scale (the other groups' mode register at g − s·g) gives the same spikes, weights and θ
     on both backends, taught; and the weights differ from those of the full all-LTD."""
-    from neurokit.data import Samples
+    samples = random_samples()
 
-    rng = np.random.default_rng(11)
-    samples = Samples(rng.uniform(0, 1, (20, 12)).astype(np.float32), rng.integers(0, 3, 20), "random")
     def taught(scale):
         return network_from_dict(small_plastic_network(7, "stdp_all_ltd", False, 2**-6, 0.6, ltd_scale=scale))
 
