@@ -91,12 +91,15 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
     readout = Readout(kind=kind, population=pop, classes=classes,
                       re_present=net.readout.re_present if net.readout is not None else None)
     trained = _learned_network(net, params, result, readout, samples, seed)
-    if kind == "label_assignment":  # label each neuron by its answers to the training images, learning off
+    if kind in ("label_assignment", "class_profiles"):  # each neuron's answers to the training images, learning off
         from neurokit.runner import simulate
 
         labelling = simulate(trained, samples, backend=backend, precision=precision, seed=seed + 1,
                              progress=progress)
-        readout.labels = assign_labels(labelling.counts[pop], samples.labels, classes)
+        if kind == "label_assignment":
+            readout.labels = assign_labels(labelling.counts[pop], samples.labels, classes)
+        else:
+            readout.profiles = class_profiles(labelling.counts[pop], samples.labels, classes).tolist()
         trained = Network.model_validate({**trained.model_dump(mode="python"), "readout": readout.model_dump()})
     return Training(trained, result, kind)
 
@@ -138,12 +141,24 @@ def _learned_network(net, params, result, readout: Readout, samples, seed) -> Ne
     return Network.model_validate(data)
 
 
+def mean_responses(counts: np.ndarray, labels: np.ndarray, classes: list[int]) -> np.ndarray:
+    """[class, neuron]: each neuron's mean spike count over the labelling samples of each class."""
+    return np.stack([counts[labels == c].mean(axis=0) if np.any(labels == c) else np.zeros(counts.shape[1])
+                     for c in classes])
+
+
 def assign_labels(counts: np.ndarray, labels: np.ndarray, classes: list[int]) -> list[int]:
     """Diehl & Cook's labels: the class with the highest mean response of each neuron over the
     labelling samples (−1 for a neuron that never fired)."""
-    mean = np.stack([counts[labels == c].mean(axis=0) if np.any(labels == c) else np.zeros(counts.shape[1])
-                     for c in classes])  # [class, neuron]
-    return [classes[int(np.argmax(m))] if m.max() > 0 else -1 for m in mean.T]
+    return [classes[int(np.argmax(m))] if m.max() > 0 else -1 for m in mean_responses(counts, labels, classes).T]
+
+
+def class_profiles(counts: np.ndarray, labels: np.ndarray, classes: list[int]) -> np.ndarray:
+    """[neuron, class]: P[n, k] = r̄[k, n] / Σ_j r̄[j, n], the share of neuron n's mean response r̄
+    that class k drew (a row of zeros for a neuron that never fired)."""
+    mean = mean_responses(counts, labels, classes)
+    total = mean.sum(axis=0)
+    return (mean / np.where(total > 0, total, 1)).T
 
 
 @dataclass
@@ -160,7 +175,8 @@ class Evaluation:
 def predict(counts: np.ndarray, classes: list[int], readout: Readout | None = None) -> list[int | None]:
     """The class of each sample (None when the population stayed silent): the group that fired
     most (class_groups), the class whose labelled neurons fired most on average
-    (label_assignment), or the neuron that fired most (argmax: its own classes, not `classes`)."""
+    (label_assignment), the class with most profile-weighted spikes (class_profiles), or the neuron
+    that fired most (argmax: its own classes, not `classes`)."""
     if readout is not None and readout.kind == "argmax":
         votes = counts
         classes = argmax_classes(readout, counts.shape[1])
@@ -168,6 +184,8 @@ def predict(counts: np.ndarray, classes: list[int], readout: Readout | None = No
         labels = np.asarray(readout.labels)
         votes = np.stack([counts[:, labels == c].mean(axis=1) if np.any(labels == c) else np.zeros(len(counts))
                           for c in classes], axis=1)
+    elif readout is not None and readout.kind == "class_profiles":
+        votes = counts @ np.asarray(readout.profiles, dtype=float)  # Σ_n c_n·P[n, k]
     else:
         groups = class_groups(counts.shape[1], len(classes))
         votes = np.stack([counts[:, list(g)].sum(axis=1) for g in groups], axis=1)

@@ -92,7 +92,9 @@ def _train(args, out) -> int:
 
 _READOUTS = {"class_groups": "class groups (group k learns the k-th class)",
              "label_assignment": "label assignment (each neuron labelled by the class it answers most, "
-                                 "as in Diehl & Cook 2015)"}
+                                 "as in Diehl & Cook 2015)",
+             "class_profiles": "class profiles (each neuron votes for every class with the share of its training "
+                               "response that class drew)"}
 
 
 def _re_presenting(net, min_spikes: int):

@@ -49,14 +49,22 @@ class Readout(IRModel):
       is labelled with the class to which it answered most on average over the training images
       (`labels`, −1 for a neuron that never fired); a sample's class is the one whose labelled
       neurons fire most on average;
+    - `class_profiles` (a soft label assignment, any rule): after training, each neuron's mean
+      response to each class over the training images, as shares of their sum (`profiles`,
+      P[n, k]); a sample's class is argmax_k Σ_n c_n·P[n, k] for its spike counts c, so a neuron
+      that answers two classes votes for both, and one that learned another group's class votes
+      for that class;
     - `argmax` (imported classifiers): neuron i of `population` stands for `classes[i]` (default
       0..size−1) and the neuron that fired most wins (ties: the lower index, as torch.argmax).
     """
 
-    kind: Literal["class_groups", "label_assignment", "argmax"] = "class_groups"
+    kind: Literal["class_groups", "label_assignment", "class_profiles", "argmax"] = "class_groups"
     population: str
     classes: list[int] | None = None
     labels: list[int] | None = Field(None, description="label_assignment: the class of each neuron (−1: none)")
+    profiles: list[list[float]] | None = Field(None, description="class_profiles: per neuron, the share of its mean "
+                                               "training response each class drew (in the order of classes; a row "
+                                               "of zeros: a neuron that never fired)")
     re_present: RePresent | None = Field(None, description="show a sample again, with stronger input, while the "
                                                            "readout answers with too few spikes (null: once)")
 
@@ -225,6 +233,22 @@ def _problems(net: Network):
             yield f"readout.labels: has {len(r.labels)} values, population {r.population!r} {size} neurons"
         elif not set(r.labels) <= set(r.classes or []) | {-1}:
             yield "readout.labels: each label must be one of readout.classes, or -1 (a neuron that never fired)"
+    if r is not None and r.profiles is not None and isinstance(by_name.get(r.population), NeuronPopulation):
+        yield from _profile_problems(r, by_name[r.population].size)
+
+
+def _profile_problems(r: Readout, size: int):
+    if r.kind != "class_profiles":
+        yield "readout.profiles: only a class_profiles readout has profiles"
+        return
+    p = np.asarray(r.profiles, dtype=float) if len({len(row) for row in r.profiles}) <= 1 else None
+    if p is None or p.shape != (size, len(r.classes or [])):
+        got = "rows of unequal length" if p is None else f"{p.shape[0]} × {p.shape[1] if p.ndim == 2 else 0}"
+        yield (f"readout.profiles: needs one row per neuron of {r.population!r} and one column per class of "
+               f"readout.classes ({size} × {len(r.classes or [])}), got {got}")
+    elif (p < 0).any():
+        row = int(np.argwhere(p < 0)[0][0])
+        yield f"readout.profiles[{row}]: shares of a response cannot be negative"
 
 
 def _shape_problems(where: str, c, n_src: int, n_tgt: int):
