@@ -92,10 +92,11 @@ def train(net: Network, samples: Samples, classes: list[int], *, backend: str = 
                       re_present=net.readout.re_present if net.readout is not None else None)
     trained = _learned_network(net, params, result, readout, samples, seed)
     if kind in ("label_assignment", "class_profiles"):  # each neuron's answers to the training images, learning off
-        from neurokit.runner import simulate
+        from neurokit.re_present import simulate_until_answered
 
-        labelling = simulate(trained, samples, backend=backend, precision=precision, seed=seed + 1,
-                             progress=progress)
+        # read as the network will be read: a re-presenting readout re-presents the labelling digits too
+        labelling = simulate_until_answered(trained, samples, backend=backend, precision=precision, seed=seed + 1,
+                                            progress=progress).result
         if kind == "label_assignment":
             readout.labels = assign_labels(labelling.counts[pop], samples.labels, classes)
         else:

@@ -74,3 +74,25 @@ def test_trained_profiles_are_the_networks_answers_to_its_training_digits(tmp_pa
     counts = nk.run(trained, test, backend="engine", seed=0).counts["exc"]
     expected = predict(counts, [0, 1, 7], trained.readout)
     assert ev["accuracy"] == pytest.approx(np.mean([p == y for p, y in zip(expected, test.labels.tolist())]))
+
+
+def test_a_re_presenting_readout_is_labelled_as_it_is_read(tmp_path):
+    """With readout.re_present, the labelling digits are re-presented too: the profiles are those of
+    each digit's last presentation, as evaluate reads it."""
+    from neurokit.re_present import simulate_until_answered
+
+    spec = tmp_path / "net.json"
+    spec.write_text(json.dumps(_with_readout({"kind": "class_profiles", "population": "exc",
+                                              "re_present": {"min_spikes": 40, "max_presentations": 3}})))
+    out = tmp_path / "trained"
+    proc = run_cli("train", spec, "--data", "digits", "--classes", "0,1,7", "--train-samples", "40", "--seed", "1",
+                   "--backend", "engine", "--out", out, "--json")
+    assert proc.returncode == 0, proc.stderr
+    trained = load_network(out / "network.yaml")
+    digits = nk.dataset("digits", "train", samples=40, classes=[0, 1, 7], seed=1)
+    shown = simulate_until_answered(trained, digits, backend="engine", precision="fixed", seed=2, progress=False)
+    assert shown.presentations.max() > 1  # some digits were shown again, so the two labellings differ
+    stored = np.asarray(trained.readout.profiles)
+    assert np.allclose(stored, class_profiles(shown.result.counts["exc"], digits.labels, [0, 1, 7]))
+    once = nk.run(trained, digits, backend="engine", seed=2).counts["exc"]
+    assert not np.allclose(stored, class_profiles(once, digits.labels, [0, 1, 7]))
