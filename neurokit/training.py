@@ -207,6 +207,9 @@ def evaluate(net: Network, samples: Samples, classes: list[int] | None = None, *
         classes = classes or argmax_classes(net.readout, net.population(net.readout.population).size)
     if not classes:
         raise SpecError(["readout.classes: the network was not trained; pass --classes"])
+    learned = {"label_assignment": "labels", "class_profiles": "profiles"}.get(net.readout.kind if net.readout else "")
+    if learned and getattr(net.readout, learned) is None:
+        raise SpecError([f"readout.{learned}: a {net.readout.kind} readout learns them in training; train the network first"])
     pop = readout_population(net)
     shown = simulate_until_answered(net, samples, backend=backend, precision=precision, seed=seed, progress=progress)
     result = shown.result

@@ -96,3 +96,11 @@ def test_a_re_presenting_readout_is_labelled_as_it_is_read(tmp_path):
     assert np.allclose(stored, class_profiles(shown.result.counts["exc"], digits.labels, [0, 1, 7]))
     once = nk.run(trained, digits, backend="engine", seed=2).counts["exc"]
     assert not np.allclose(stored, class_profiles(once, digits.labels, [0, 1, 7]))
+
+
+def test_an_untrained_profile_readout_is_refused_before_running(tmp_path):
+    spec = tmp_path / "net.json"
+    spec.write_text(json.dumps(_with_readout({"kind": "class_profiles", "population": "exc"})))
+    proc = run_cli("evaluate", spec, "--data", "digits", "--classes", "0,1,7", "--samples", "3", "--backend", "engine")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "readout.profiles: a class_profiles readout learns them in training; train the network first" in proc.stderr
