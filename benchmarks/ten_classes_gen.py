@@ -25,6 +25,7 @@ p.add_argument("--teacher", type=float, default=0.0, help="teacher: the labelled
 p.add_argument("--ltd-scale", type=float, default=1.0, help="ltd_scale: the other groups' all-LTD as a fraction of a_pre")
 p.add_argument("--name", default=None)
 p.add_argument("--re-present", type=int, default=0, help="readout.re_present.min_spikes (0: none)")
+p.add_argument("--readout", choices=("class_groups", "class_profiles"), default="class_groups", help="readout.kind")
 p.add_argument("--re-present-learning", action="store_true", help="readout.re_present.while_learning")
 a = p.parse_args()
 rp = (f", re_present: {{min_spikes: {a.re_present}"
@@ -73,4 +74,4 @@ connections:
     kind: all_to_all_except_self
     sign: inhibitory
     weight: {a.winh:g}
-readout: {{kind: class_groups, population: exc{rp}}}""")
+readout: {{kind: {a.readout}, population: exc{rp}}}""")
