@@ -34,7 +34,8 @@ HELP_ONLY = {"examples/slayer_mnist/train_slayer.py": "SLAYER training (12 epoch
              "benchmarks/bench_inference.py": "whole benchmark, Lava on hundreds of images",
              "benchmarks/bench_peers.py": "whole benchmark, Brian 2's C++ builds and Lava",
              "benchmarks/slayer_mnist.py": "whole benchmark, Lava on 2,000 digits at 1.5 images/s",
-             "benchmarks/generative_samplers.py": "trains three VAEs for 60 epochs (about 4 minutes)"}
+             "benchmarks/generative_samplers.py": "trains three VAEs for 60 epochs (about 4 minutes)",
+             "benchmarks/generative_latents.py": "trains a VAE for 60 epochs (30 s to 3 minutes)"}
 # Commands not run at all, with why (matched against the start of the command).
 SKIPPED = {".venv/bin/python -m pytest": "the test-suite itself: CI runs it, from here it would recurse"}
 # Figures a doc states beside a cheap, deterministic command: (doc, command start, doc text, CLI output).
