@@ -24,7 +24,8 @@ class RePresent(IRModel):
     fewer than `min_spikes` spikes is shown again, from a reset network, with the input encoder's
     `max_rate_hz` raised by `rate_step_hz` (32 Hz in the paper) each time, up to
     `max_presentations` presentations; the answer is read from the last one. In inference
-    (neurokit.re_present), and with `while_learning` in training too (learning stays on, as in the
+    (neurokit.re_present), in the labelling run of a label_assignment or class_profiles readout
+    after training, and with `while_learning` in training too (learning stays on, as in the
     paper; Poisson or Bernoulli inputs). The host decides between presentations (on a chip: read
     the counts, write the encoder's rate)."""
 
